@@ -1,0 +1,23 @@
+//! Fixed-point math of the mutual, shared by the contracts, the tests and the tools.
+//!
+//! `no_std`, no host calls, no floats. Amounts are 18-decimal integers in `U256` (`_eth` and
+//! `_nxm` in wei), ratios are basis points (`_bps`), times are seconds (`_secs`). Every function
+//! documents its formula and rounding direction and returns [`MathError`] instead of panicking.
+//!
+//! * [`fixed`]: WAD/bps helpers and `mul_div` with a full 512-bit intermediate.
+//! * [`curve`]: the NXM bonding curve, its exact buy/sell integrals and trade limits.
+//! * [`mcr`]: the minimum capital requirement and MCR%.
+//! * [`pricing`]: premiums, dynamic pricing, commission, staker rewards.
+//! * [`staking`]: tranches, buckets, shares, reward streams, capacity.
+#![no_std]
+
+pub mod curve;
+mod error;
+pub mod fixed;
+pub mod mcr;
+pub mod pricing;
+pub mod staking;
+mod wide;
+
+pub use alloy_primitives::U256;
+pub use error::MathError;

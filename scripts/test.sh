@@ -11,4 +11,7 @@ rustup toolchain install 2>/dev/null || rustup show active-toolchain
 cargo --version
 
 scripts/size-report.sh
-cargo test --workspace
+# --ignore-rust-version: stylus-sdk's TestVM (stylus-test 0.10.10) depends on alloy 1.7.3+, whose
+# crates declare rust-version 1.91; they build and pass on the pinned 1.90 nightly, which the
+# contracts need for their size (see README).
+cargo test --workspace --ignore-rust-version

@@ -35,7 +35,7 @@
 use alloy_primitives::U256;
 
 use crate::{
-    fixed::{div_q128_down, mul_div_down, mul_div_up, mul_q128_down, BPS, ONE_Q128, WAD},
+    fixed::{div_down, div_q128_down, mul_div_down, mul_div_up, mul_q128_down, BPS, ONE_Q128, WAD},
     mcr::mcr_ratio_bps,
     MathError,
 };
@@ -72,7 +72,9 @@ const fn q128(x: u128) -> U256 {
     U256::from_limbs([x as u64, (x >> 64) as u64, 0, 0])
 }
 
-/// The curve's spot price `P(V) = A + V^4 / (C * M^3)` in wei per NXM, rounded down.
+/// The curve's spot price `P(V) = A + V^4 / (C * M^3)` in wei per NXM, rounded down: never above
+/// the exact price, and below it by at most 2 wei plus `2^-120` relative (`V / M` is carried in
+/// Q128 and raised to the 4th power).
 ///
 /// # Errors
 /// [`MathError::ZeroMcr`] if `mcr_eth == 0`; [`MathError::Overflow`] if `V / M >= 2^32`.
@@ -199,7 +201,7 @@ fn nxm_for_eth_between(
     // Give up 2^-100 relative plus 2^-64 of a unit, which covers the evaluation error.
     let safe_q64 = scaled_q64.saturating_sub((scaled_q64 >> 100) + U256::from(1u8));
     // floor(floor(x) / A) == floor(x / A) for an integer A.
-    Ok((safe_q64 >> 64) / CURVE_PRICE_FLOOR_WEI)
+    div_down(safe_q64 >> 64, CURVE_PRICE_FLOOR_WEI)
 }
 
 /// `A * 1e18 * ∫[low, low+width] dV / P(V)` (NXM wei times `A`) for bounds in Q64 wei, in Q64
@@ -253,7 +255,7 @@ fn solve_gross_eth_q64(
         // P(V - e) = A * (1 + κ r_low^4): in A-scaled units, excess * (1 + κ r_low^4) / 1e18.
         let excess_times_factor =
             mul_div_down(scaled_q64 - scaled_target_q64, low_end_factor, ONE_Q128)?;
-        let step_q64 = excess_times_factor / WAD;
+        let step_q64 = div_down(excess_times_factor, WAD)?;
         if step_q64.is_zero() {
             break;
         }
@@ -311,7 +313,7 @@ fn relative_average(low_q64: U256, width_q64: U256, mcr_eth: U256) -> Result<(U2
     }
     let width_r = mul_div_down(width_q64, ONE_Q128, mcr_q64)?;
     let panels = panel_count(low_q64, width_q64, width_r, low_end_factor, mcr_eth)?;
-    let panel_r = width_r / U256::from(panels);
+    let panel_r = div_down(width_r, U256::from(panels))?;
     let mut weighted_sum = U256::ZERO;
     for panel in 0..panels {
         let panel_start = low_r + panel_r * U256::from(panel);
@@ -323,7 +325,7 @@ fn relative_average(low_q64: U256, width_q64: U256, mcr_eth: U256) -> Result<(U2
             }
         }
     }
-    Ok((weighted_sum / U256::from(panels), low_end_factor))
+    Ok((div_down(weighted_sum, U256::from(panels))?, low_end_factor))
 }
 
 /// Number of quadrature panels for `relative_average` (see there).
@@ -344,7 +346,7 @@ fn panel_count(
         let target = price_factor_q128(width_r, mcr_eth)? - ONE_Q128; // κ width_r^4 in Q128
         let mut k = 1u64;
         while k <= MAX_PANELS {
-            let k_q128 = (U256::from(k) << 128) / U256::from(PANELS_PER_UNIT);
+            let k_q128 = div_down(U256::from(k) << 128, U256::from(PANELS_PER_UNIT))?;
             if pow4_q128(k_q128)? >= target {
                 break;
             }

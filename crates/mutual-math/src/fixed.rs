@@ -39,6 +39,23 @@ pub fn mul_div_up(a: U256, b: U256, d: U256) -> Result<U256, MathError> {
     }
 }
 
+/// `floor(a / d)`, through the same long division as `mul_div` (ruint's own `/` would add
+/// ~8 KB of WASM to every contract that divides).
+///
+/// # Errors
+/// [`MathError::DivisionByZero`] if `d == 0`.
+pub fn div_down(a: U256, d: U256) -> Result<U256, MathError> {
+    mul_div_down(a, U256::from(1u8), d)
+}
+
+/// `ceil(a / d)`, through the same long division as `mul_div`.
+///
+/// # Errors
+/// [`MathError::DivisionByZero`] if `d == 0`.
+pub fn div_up(a: U256, d: U256) -> Result<U256, MathError> {
+    mul_div_up(a, U256::from(1u8), d)
+}
+
 /// `floor(a * b / 1e18)`: product of two WAD values, rounded down.
 ///
 /// # Errors

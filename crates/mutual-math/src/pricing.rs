@@ -8,7 +8,7 @@
 use alloy_primitives::U256;
 
 use crate::{
-    fixed::{mul_div_down, mul_div_up, BPS, WAD},
+    fixed::{div_up, mul_div_down, mul_div_up, BPS, WAD},
     MathError,
 };
 
@@ -102,8 +102,11 @@ pub fn staker_reward_nxm(premium_nxm: U256) -> Result<U256, MathError> {
 }
 
 /// `ceil(nxm / 0.01 NXM)`: an NXM amount in allocation units, rounded up.
-pub fn allocation_units(nxm: U256) -> U256 {
-    nxm.div_ceil(NXM_PER_ALLOCATION_UNIT)
+///
+/// # Errors
+/// Never (the divisor is a non-zero constant); the `Result` comes from the shared division.
+pub fn allocation_units(nxm: U256) -> Result<U256, MathError> {
+    div_up(nxm, NXM_PER_ALLOCATION_UNIT)
 }
 
 /// Converts an amount of a cover asset to NXM at `price_wei_per_nxm`, rounded up (what a buyer

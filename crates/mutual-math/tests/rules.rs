@@ -31,6 +31,9 @@ fn mul_div_rounds_and_refuses_bad_input() {
     assert_eq!(fixed::bps_mul_down(u(999), u(5_000)), Ok(u(499)));
     assert_eq!(fixed::bps_mul_up(u(999), u(5_000)), Ok(u(500)));
     assert_eq!(fixed::sqrt_down(U256::MAX), U256::from(u128::MAX));
+    assert_eq!(fixed::div_down(u(7), u(2)), Ok(u(3)));
+    assert_eq!(fixed::div_up(u(7), u(2)), Ok(u(4)));
+    assert_eq!(fixed::div_down(u(7), U256::ZERO), Err(MathError::DivisionByZero));
     assert_eq!(fixed::sqrt_down(u(99)), u(9));
 }
 
@@ -170,8 +173,8 @@ fn pricing_rules() {
         Err(MathError::RatioTooHigh { ratio_bps: u(3_001), max_bps: u(3_000) })
     );
     assert_eq!(pricing::staker_reward_nxm(u(101)), Ok(u(50)));
-    assert_eq!(pricing::allocation_units(eth(1)), u(100));
-    assert_eq!(pricing::allocation_units(eth(1) + u(1)), u(101));
+    assert_eq!(pricing::allocation_units(eth(1)), Ok(u(100)));
+    assert_eq!(pricing::allocation_units(eth(1) + u(1)), Ok(u(101)));
     assert_eq!(pricing::asset_to_nxm_up(eth(1), eth(1) / u(10)), Ok(eth(10)));
     assert_eq!(pricing::asset_to_nxm_up(eth(1), U256::ZERO), Err(MathError::DivisionByZero));
 }

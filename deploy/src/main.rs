@@ -34,14 +34,13 @@ fn fmt_tokens(wei: U256, decimals: usize) -> String {
 
 /// The pool's state after a step: spot buy price (ETH per NXM) and MCR%.
 fn pool_state(node: &mut Devnode, protocol: &Protocol, who: Address) -> (String, String) {
-    let prices = node.call_sol(who, protocol.capital_pool, &ICapitalPool::spotPricesCall {});
-    let ratio = node.call_sol(who, protocol.capital_pool, &ICapitalPool::mcrRatioCall {});
-    let price = prices.map_or_else(|e| format!("({e})"), |p| format!("{} ETH", fmt_tokens(p._0, 6)));
-    let ratio = ratio.map_or_else(|e| format!("({e})"), |r| {
-        let bps: u64 = r.to();
-        format!("{}.{:02} %", bps / 100, bps % 100)
-    });
-    (price, ratio)
+    match node.call_sol(who, protocol.capital_pool, &ICapitalPool::poolStateCall {}) {
+        Ok(state) => {
+            let bps: u64 = state.mcrRatioBps.to();
+            (format!("{} ETH", fmt_tokens(state.buyPriceWei, 6)), format!("{}.{:02} %", bps / 100, bps % 100))
+        }
+        Err(e) => (format!("({e})"), String::new()),
+    }
 }
 
 fn run() -> Result<(), DeployFailure> {
@@ -78,12 +77,16 @@ fn run() -> Result<(), DeployFailure> {
     report(&mut node, "KYC approval for alice signed locally (EIP-712)", None);
     let join = IMembership::joinCall { member: alice, nonce: U256::from(1), deadline, signature: alice_approval };
     let tx = send(&mut node, "alice joins", alice, protocol.membership, fee, &join)?;
-    report(&mut node, "alice joins (0.002 ETH fee to the pool)", Some(tx.receipt.gas_used));
+    report(&mut node, "alice joins (0.002 ETH fee held for the sweep)", Some(tx.receipt.gas_used));
 
     let bob_approval = config.kyc.approve(chain_id, protocol.membership, bob, U256::from(2), deadline);
     let join = IMembership::joinCall { member: bob, nonce: U256::from(2), deadline, signature: bob_approval };
     let tx = send(&mut node, "bob joins", bob, protocol.membership, fee, &join)?;
     report(&mut node, "bob joins", Some(tx.receipt.gas_used));
+
+    // Joining fees wait in membership; anyone sends them to the pool in one call.
+    let tx = send(&mut node, "bob sweeps the joining fees", bob, protocol.membership, U256::ZERO, &IMembership::sweepFeesCall {})?;
+    report(&mut node, &format!("bob sweeps {} ETH of joining fees to the pool", fmt_tokens(tx.value, 3)), Some(tx.receipt.gas_used));
 
     let buy = ICapitalPool::buyNxmCall { minNxmOut: U256::ZERO };
     let tx = send(&mut node, "alice buys NXM", alice, protocol.capital_pool, tokens(100), &buy)?;

@@ -1,6 +1,7 @@
-//! Member flows on the devnode over the contracts' real WASM: join → buy → transfer → sell →
-//! leave, and the adversarial paths across contracts (replayed approvals, non-member receivers,
-//! slippage, trade limits, the MCR floor on sales, the emergency pause, switching addresses).
+//! Member flows on the devnode over the contracts' real WASM: join → sweep the fees → buy →
+//! transfer → sell → leave, and the adversarial paths across contracts (replayed approvals,
+//! a refused fee sweep, non-member receivers, slippage, trade limits, the MCR floor on sales,
+//! the emergency pause, switching addresses).
 
 use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
@@ -68,8 +69,17 @@ impl World {
         self.node.balance(self.protocol.capital_pool)
     }
 
+    /// ETH held by membership: the joining fees not yet swept to the pool.
+    fn unswept_fees(&self) -> U256 {
+        self.node.balance(self.protocol.membership)
+    }
+
+    fn sweep(&mut self, caller: Address) -> Receipt {
+        self.send(caller, self.protocol.membership, U256::ZERO, &IMembership::sweepFeesCall {})
+    }
+
     fn mcr(&mut self) -> U256 {
-        self.node.call_sol(Address::ZERO, self.protocol.capital_pool, &ICapitalPool::mcrCall {}).unwrap()
+        self.node.call_sol(Address::ZERO, self.protocol.capital_pool, &ICapitalPool::poolStateCall {}).unwrap().mcrEth
     }
 }
 
@@ -95,8 +105,26 @@ fn member_session_join_buy_transfer_sell_leave() {
     let event: membership::MemberJoined = logged(&joined);
     assert_eq!((event.member, event.memberId), (alice, 1));
     w.join(bob);
-    // Joining fees went to the pool.
-    assert_eq!(w.pool_eth(), tokens(20_000) + DEFAULT_JOINING_FEE_ETH * U256::from(2));
+    // Joining fees wait in membership; the pool sees them only after a sweep (open to anyone).
+    let fees = DEFAULT_JOINING_FEE_ETH * U256::from(2);
+    assert_eq!(w.pool_eth(), tokens(20_000), "no fee reaches the pool on join");
+    assert_eq!(w.unswept_fees(), fees);
+    let outsider = w.account("outsider");
+    let sweep = w.sweep(outsider);
+    assert!(sweep.status, "sweep failed: {}", sweep.return_data);
+    assert_eq!(IMembership::sweepFeesCall::abi_decode_returns(&sweep.return_data).unwrap(), fees);
+    let swept: membership::FeesSwept = logged(&sweep);
+    assert_eq!(swept.amountEth, fees);
+    let deposit: capital_pool::Deposit = logged(&sweep);
+    assert_eq!((deposit.from, deposit.amountEth), (w.protocol.membership, fees));
+    assert_eq!(w.pool_eth(), tokens(20_000) + fees, "the fees reached the pool");
+    assert_eq!(w.unswept_fees(), U256::ZERO);
+    // Nothing left to sweep: a no-op returning 0, with no call and no event.
+    let again = w.sweep(outsider);
+    assert!(again.status);
+    assert_eq!(IMembership::sweepFeesCall::abi_decode_returns(&again.return_data).unwrap(), U256::ZERO);
+    assert!(again.logs.is_empty());
+    assert_eq!(w.pool_eth(), tokens(20_000) + fees);
 
     let pool_before = w.pool_eth();
     let expected = curve::nxm_out_for_eth(pool_before, tokens(10_000), tokens(100)).unwrap();
@@ -164,6 +192,26 @@ fn approvals_work_once_and_only_for_their_member() {
     let fresh = w.approval(mallory);
     let cheap = w.send(mallory, w.protocol.membership, U256::from(1), &fresh);
     reverted_with(&cheap, membership::WrongJoiningFee { valueEth: U256::from(1), joiningFeeEth: DEFAULT_JOINING_FEE_ETH });
+}
+
+#[test]
+fn a_refused_sweep_reverts_whole() {
+    let mut w = World::new(tokens(20_000));
+    let alice = w.account("alice");
+    w.join(alice);
+    // Governance points membership's pool at a contract that accepts no ETH (the NXM token).
+    let (gov, token, pool) = (w.config.governance, w.protocol.nxm_token, w.protocol.capital_pool);
+    let set = |capital_pool| IMembership::setContractsCall { nxmToken: token, capitalPool: capital_pool };
+    assert!(w.send(gov, w.protocol.membership, U256::ZERO, &set(token)).status);
+    let refused = w.sweep(alice);
+    reverted_with(&refused, membership::EthTransferFailed { to: token, amountEth: DEFAULT_JOINING_FEE_ETH });
+    assert!(refused.logs.is_empty(), "FeesSwept is rolled back with the transfer");
+    assert_eq!(w.unswept_fees(), DEFAULT_JOINING_FEE_ETH, "the fees stay for the next sweep");
+    assert_eq!(w.node.balance(token), U256::ZERO);
+    // Back on the pool, the same fees arrive.
+    assert!(w.send(gov, w.protocol.membership, U256::ZERO, &set(pool)).status);
+    assert!(w.sweep(alice).status);
+    assert_eq!(w.pool_eth(), tokens(20_000) + DEFAULT_JOINING_FEE_ETH);
 }
 
 #[test]

@@ -287,39 +287,29 @@ impl CapitalPool {
         Ok(())
     }
 
-    /// The pool's value in wei: its ETH balance (the only asset it holds).
-    pub fn pool_value(&self) -> U256 {
-        self.vm().balance(self.vm().contract_address())
-    }
-
-    /// The MCR in wei, smoothed from the last update up to now.
+    /// Everything a dApp shows about the pool, in one call: `(pool value, MCR smoothed up to
+    /// now, the MCR's target, the MCR floor, the last MCR update's timestamp, MCR% in bps
+    /// (10 000 = 100 %, rounded down), spot buy price, spot sell price)`; amounts in wei, prices
+    /// in wei per NXM (the sell price is the buy price less the 2.5 % spread, both rounded down).
     ///
     /// # Errors
-    /// [`PoolError::CurveUnavailable`] on arithmetic overflow (not reachable with real values).
-    pub fn mcr(&self) -> Result<U256, PoolError> {
-        self.current_mcr()
-    }
-
-    /// MCR% with four decimals (10 000 = 100 %), rounded down.
-    ///
-    /// # Errors
-    /// [`PoolError::CurveUnavailable`] on overflow.
-    pub fn mcr_ratio(&self) -> Result<U256, PoolError> {
-        let (pool_eth, mcr_eth) = (self.pool_value(), self.current_mcr()?);
-        mcr::mcr_ratio_bps(pool_eth, mcr_eth).map_err(|e| curve_error(e, pool_eth, mcr_eth))
-    }
-
-    /// `(buy, sell)` spot prices in wei per NXM: the curve's price now, and that price less the
-    /// 2.5 % spread (both rounded down).
-    ///
-    /// # Errors
-    /// [`PoolError::CurveUnavailable`] outside the curve's domain.
-    pub fn spot_prices(&self) -> Result<(U256, U256), PoolError> {
+    /// [`PoolError::CurveUnavailable`] outside the curve's domain (zero MCR, overflow).
+    pub fn pool_state(&self) -> Result<(U256, U256, U256, U256, U256, U256, U256, U256), PoolError> {
         let (pool_eth, mcr_eth) = (self.pool_value(), self.current_mcr()?);
         let err = |e| curve_error(e, pool_eth, mcr_eth);
-        let buy = curve::spot_price_wei(pool_eth, mcr_eth).map_err(err)?;
-        let sell = curve::sell_spot_price_wei(pool_eth, mcr_eth).map_err(err)?;
-        Ok((buy, sell))
+        let ratio_bps = mcr::mcr_ratio_bps(pool_eth, mcr_eth).map_err(err)?;
+        let buy_price = curve::spot_price_wei(pool_eth, mcr_eth).map_err(err)?;
+        let sell_price = curve::apply_sell_spread(buy_price).map_err(err)?;
+        Ok((
+            pool_eth,
+            mcr_eth,
+            self.desired_mcr_eth.get(),
+            self.mcr_floor_eth.get(),
+            U256::from(self.mcr_updated_at_secs.get()),
+            ratio_bps,
+            buy_price,
+            sell_price,
+        ))
     }
 
     /// NXM a buy of `eth_in` would mint now (the same computation and errors as `buy_nxm`).
@@ -340,17 +330,6 @@ impl CapitalPool {
         curve::eth_out_for_nxm(pool_eth, mcr_eth, nxm_in).map_err(|e| curve_error(e, pool_eth, mcr_eth))
     }
 
-    /// The stored MCR state: `(mcr as of the last update, its target, the floor, the last
-    /// update's timestamp)`, all in wei except the timestamp.
-    pub fn mcr_state(&self) -> (U256, U256, U256, U256) {
-        (
-            self.mcr_eth.get(),
-            self.desired_mcr_eth.get(),
-            self.mcr_floor_eth.get(),
-            U256::from(self.mcr_updated_at_secs.get()),
-        )
-    }
-
     /// The address holding the governance role.
     pub fn governance(&self) -> Address {
         self.governance.get()
@@ -358,6 +337,11 @@ impl CapitalPool {
 }
 
 impl CapitalPool {
+    /// The pool's value in wei: its ETH balance (the only asset it holds).
+    fn pool_value(&self) -> U256 {
+        self.vm().balance(self.vm().contract_address())
+    }
+
     /// Reverts with [`PoolError::Unauthorized`] unless the caller is `role` (a zero role, one not
     /// yet filled, admits no one).
     fn only(&self, role: Address) -> Result<(), PoolError> {

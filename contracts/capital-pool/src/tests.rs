@@ -67,10 +67,9 @@ fn has_log<E: SolEvent>(vm: &TestVM) -> bool {
 fn constructor_sets_roles_and_mcr_at_the_floor() {
     let (_vm, pool) = pool_with(eth(20_000));
     assert_eq!(pool.governance(), GOVERNANCE);
-    assert_eq!(pool.mcr_state(), (eth(10_000), eth(10_000), eth(10_000), U256::from(START)));
-    assert_eq!(pool.pool_value(), eth(20_000));
-    assert_eq!(pool.mcr().ok(), Some(eth(10_000)));
-    assert_eq!(pool.mcr_ratio().ok(), Some(U256::from(20_000)));
+    let state = pool.pool_state().ok().unwrap();
+    assert_eq!((state.0, state.1, state.2, state.3, state.4), (eth(20_000), eth(10_000), eth(10_000), eth(10_000), U256::from(START)));
+    assert_eq!(state.5, U256::from(20_000));
 }
 
 #[test]
@@ -118,7 +117,7 @@ fn buy_updates_the_mcr_once_an_hour() {
     vm.mock_call(TOKEN, mint, U256::ZERO, Ok(vec![]));
     assert!(pool.buy_nxm(U256::ZERO).is_ok());
     assert!(has_log::<McrUpdated>(&vm));
-    assert_eq!(pool.mcr_state().3, U256::from(START + MCR_MIN_UPDATE_SECS));
+    assert_eq!(pool.pool_state().ok().unwrap().4, U256::from(START + MCR_MIN_UPDATE_SECS));
 }
 
 #[test]
@@ -154,7 +153,7 @@ fn buy_reverts_on_each_limit_and_changes_nothing() {
         SlippageExceeded { amountOut: expected, minAmountOut: expected + U256::from(1) }.abi_encode()
     );
     assert!(!has_log::<NxmBought>(&vm) && !has_log::<McrUpdated>(&vm));
-    assert_eq!(pool.mcr_state().3, U256::from(START));
+    assert_eq!(pool.pool_state().ok().unwrap().4, U256::from(START));
 }
 
 #[test]
@@ -248,9 +247,9 @@ fn mcr_is_smoothed_toward_active_cover_over_time() {
     vm.set_block_timestamp(START + 3_600 + 86_400);
     let expected = mcr_math::smoothed_mcr_eth(eth(10_000), eth(20_000), 86_400).unwrap();
     assert_eq!(expected, eth(10_100));
-    assert_eq!(pool.mcr().ok(), Some(expected));
+    assert_eq!(pool.pool_state().ok().unwrap().1, expected);
     assert_eq!(pool.update_mcr().ok(), Some(true));
-    assert_eq!(pool.mcr_state().0, expected);
+    assert_eq!(pool.mcr_eth.get(), expected, "the update stores the smoothed value");
 }
 
 #[test]
@@ -307,7 +306,7 @@ fn governance_setters_check_the_role_and_log() {
     assert_eq!(revert(pool.set_mcr_floor(U256::ZERO)), InvalidArgument {}.abi_encode());
     assert!(pool.set_mcr_floor(eth(12_000)).is_ok());
     assert_eq!(last_log::<McrFloorSet>(&vm).mcrFloorEth, eth(12_000));
-    assert_eq!(pool.mcr_state().2, eth(12_000));
+    assert_eq!(pool.pool_state().ok().unwrap().3, eth(12_000));
 
     assert_eq!(revert(pool.set_governance(Address::ZERO)), InvalidArgument {}.abi_encode());
     assert!(pool.set_governance(MEMBER).is_ok());
@@ -321,7 +320,8 @@ fn governance_setters_check_the_role_and_log() {
 #[test]
 fn views_match_the_math_crate() {
     let (_vm, pool) = pool_with(eth(25_000));
-    let (buy, sell) = pool.spot_prices().ok().unwrap();
+    let state = pool.pool_state().ok().unwrap();
+    let (buy, sell) = (state.6, state.7);
     assert_eq!(buy, curve::spot_price_wei(eth(25_000), eth(10_000)).unwrap());
     assert_eq!(sell, curve::sell_spot_price_wei(eth(25_000), eth(10_000)).unwrap());
     assert_eq!(pool.quote_buy(eth(10)).ok(), curve::nxm_out_for_eth(eth(25_000), eth(10_000), eth(10)).ok());
@@ -330,5 +330,6 @@ fn views_match_the_math_crate() {
         revert(pool.quote_buy(eth(501))),
         BuyAboveTradeLimit { ethIn: eth(501), maxEthIn: eth(500) }.abi_encode()
     );
-    assert_eq!(pool.mcr_ratio().ok(), Some(U256::from(25_000)));
+    assert_eq!(state.5, U256::from(25_000));
+    assert_eq!(state.0, eth(25_000));
 }

@@ -17,10 +17,11 @@ use mutual_interfaces::{
         approval_digest,
         locks::abi::IMemberLocks,
         AdvisoryBoardSeatHeld, AdvisoryBoardSeatSet, AlreadyMember, ApprovalAlreadyUsed,
-        ApprovalExpired, ContractsSet, EthTransferFailed, GovernanceChanged, InvalidApprovalSigner,
-        InvalidSeat, JoiningFeeSet, KycAuthoritySet, LockHoldersSet, MemberJoined, MemberLeft,
-        MembershipSwitched, NotMember, NotPaused, NxmBalanceNotZero, NxmLocked, PauseConfigured,
-        Paused, Unauthorized, WrongJoiningFee, ZeroAddress, DEFAULT_JOINING_FEE_ETH,
+        ApprovalExpired, ContractsSet, EthTransferFailed, FeesSwept, GovernanceChanged,
+        InvalidApprovalSigner, InvalidSeat, JoiningFeeSet, KycAuthoritySet, LockHoldersSet,
+        MemberJoined, MemberLeft, MembershipSwitched, NotMember, NotPaused, NxmBalanceNotZero,
+        NxmLocked, PauseConfigured, Paused, Unauthorized, WrongJoiningFee, ZeroAddress,
+        DEFAULT_JOINING_FEE_ETH,
     },
     nxm_token::abi::INxmToken,
     signatures::ECRECOVER,
@@ -469,22 +470,30 @@ fn join_tells_the_token() {
 }
 
 #[test]
-fn join_sends_the_fee_to_the_pool() {
+fn join_keeps_the_fee_here() {
     let mut harness = Harness::new();
-    harness
-        .vm
-        .mock_call(POOL, Vec::new(), DEFAULT_JOINING_FEE_ETH, Err(Vec::new()));
-    let signature = harness.approval(ALICE, 1);
-    let call = Harness::join_call(ALICE, 1, DEADLINE, signature);
-    let error = EthTransferFailed {
-        to: POOL,
-        amountEth: DEFAULT_JOINING_FEE_ETH,
-    };
-    assert_eq!(
+    // Any call to the pool, with the fee or without, would revert: join makes none.
+    for value in [DEFAULT_JOINING_FEE_ETH, U256::ZERO] {
         harness
-            .call_with_value(ALICE, DEFAULT_JOINING_FEE_ETH, call)
-            .err(),
-        Some(error.abi_encode())
+            .vm
+            .mock_call(POOL, Vec::new(), value, Err(Vec::new()));
+    }
+    let signature = harness.approval(ALICE, 1);
+    let mark = harness.log_mark();
+    let call = Harness::join_call(ALICE, 1, DEADLINE, signature);
+    harness
+        .call_with_value(ALICE, DEFAULT_JOINING_FEE_ETH, call)
+        .unwrap();
+    assert!(harness.is_member(ALICE));
+    assert_eq!(
+        harness.logs_since(mark),
+        vec![log(MemberJoined {
+            member: ALICE,
+            memberId: 1,
+            nonce: U256::from(1),
+            feeEth: DEFAULT_JOINING_FEE_ETH
+        })],
+        "no FeesSwept: the fee waits for a sweep"
     );
 }
 
@@ -752,6 +761,99 @@ fn join_waits_while_paused() {
         DEFAULT_JOINING_FEE_ETH,
         Harness::join_call(BOB, 2, DEADLINE, signature),
         Paused {},
+    );
+}
+
+// --- sweepFees ---
+
+#[test]
+fn sweep_sends_the_whole_balance_to_the_pool() {
+    let mut harness = Harness::new();
+    harness.join(ALICE, 1);
+    harness.join(BOB, 2);
+    // TestVM does not move balances: the contract's balance is set to what the joins paid.
+    let fees = DEFAULT_JOINING_FEE_ETH * U256::from(2);
+    harness.vm.set_balance(DEFAULT_CONTRACT_ADDRESS, fees);
+    let mark = harness.log_mark();
+    let swept = harness.ok(STRANGER, IMembership::sweepFeesCall {});
+    assert_eq!(swept, fees);
+    assert_eq!(
+        harness.logs_since(mark),
+        vec![log(FeesSwept { amountEth: fees })]
+    );
+}
+
+#[test]
+fn sweep_is_open_to_anyone_even_while_paused() {
+    let mut harness = Harness::new();
+    harness.join(ALICE, 1);
+    harness.set_seat(0, ALICE);
+    harness.ok(ALICE, IMembership::pauseCall {});
+    let amount = U256::from(12_345u64);
+    for caller in [STRANGER, ALICE, GOVERNANCE, POOL] {
+        harness.vm.set_balance(DEFAULT_CONTRACT_ADDRESS, amount);
+        let mark = harness.log_mark();
+        assert_eq!(harness.ok(caller, IMembership::sweepFeesCall {}), amount);
+        assert_eq!(
+            harness.logs_since(mark),
+            vec![log(FeesSwept { amountEth: amount })]
+        );
+    }
+}
+
+#[test]
+fn sweep_with_nothing_to_sweep_is_a_no_op() {
+    let mut harness = Harness::new();
+    // A call to the pool would revert: with a zero balance there is none.
+    harness
+        .vm
+        .mock_call(POOL, Vec::new(), U256::ZERO, Err(Vec::new()));
+    let before = harness.state();
+    assert_eq!(
+        harness.ok(STRANGER, IMembership::sweepFeesCall {}),
+        U256::ZERO
+    );
+    let after = harness.state();
+    assert_eq!(before.storage, after.storage);
+    assert_eq!(before.emitted_logs, after.emitted_logs, "no FeesSwept(0)");
+}
+
+#[test]
+fn sweep_reverts_when_the_pool_refuses() {
+    let mut harness = Harness::new();
+    let amount = DEFAULT_JOINING_FEE_ETH * U256::from(3);
+    harness.vm.set_balance(DEFAULT_CONTRACT_ADDRESS, amount);
+    harness
+        .vm
+        .mock_call(POOL, Vec::new(), amount, Err(b"no".to_vec()));
+    let before = harness.state();
+    let result = harness.call(STRANGER, IMembership::sweepFeesCall {});
+    assert_eq!(
+        result.err(),
+        Some(
+            EthTransferFailed {
+                to: POOL,
+                amountEth: amount
+            }
+            .abi_encode()
+        )
+    );
+    // The transaction reverts whole on a chain (FeesSwept included: the devnode test checks
+    // it); TestVM keeps logs of a reverted call, so only storage is compared here.
+    assert_eq!(before.storage, harness.state().storage);
+}
+
+#[test]
+fn sweep_needs_the_pool() {
+    let mut harness = Harness::constructed();
+    harness
+        .vm
+        .set_balance(DEFAULT_CONTRACT_ADDRESS, DEFAULT_JOINING_FEE_ETH);
+    harness.expect_revert(
+        STRANGER,
+        U256::ZERO,
+        IMembership::sweepFeesCall {},
+        ZeroAddress {},
     );
 }
 
@@ -1433,4 +1535,9 @@ fn non_payable_entrypoints_reject_value() {
     let result = harness.call_with_value(ALICE, U256::from(1), IMembership::leaveCall {});
     assert!(result.is_err());
     assert!(harness.is_member(ALICE));
+    harness
+        .vm
+        .set_balance(DEFAULT_CONTRACT_ADDRESS, DEFAULT_JOINING_FEE_ETH);
+    let sweep = harness.call_with_value(ALICE, U256::from(1), IMembership::sweepFeesCall {});
+    assert!(sweep.is_err());
 }

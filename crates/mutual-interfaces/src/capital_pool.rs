@@ -2,6 +2,8 @@
 
 use alloy_sol_types::sol;
 
+pub use crate::common::{EthTransferFailed, GovernanceChanged, Unauthorized};
+
 crate::contract_interface! {
     interface ICapitalPool {
         function buyNxm(uint256 minNxmOut) external payable returns (uint256);
@@ -12,13 +14,9 @@ crate::contract_interface! {
         function setContracts(address nxmToken, address cover, address claims) external;
         function setMcrFloor(uint256 mcrFloorEth) external;
         function setGovernance(address newGovernance) external;
-        function poolValue() external view returns (uint256);
-        function mcr() external view returns (uint256);
-        function mcrRatio() external view returns (uint256);
-        function spotPrices() external view returns (uint256, uint256);
+        function poolState() external view returns (uint256 poolValueEth, uint256 mcrEth, uint256 desiredMcrEth, uint256 mcrFloorEth, uint256 mcrUpdatedAt, uint256 mcrRatioBps, uint256 buyPriceWei, uint256 sellPriceWei);
         function quoteBuy(uint256 ethIn) external view returns (uint256);
         function quoteSell(uint256 nxmIn) external view returns (uint256);
-        function mcrState() external view returns (uint256, uint256, uint256, uint256);
         function governance() external view returns (address);
     }
 }
@@ -49,11 +47,7 @@ sol! {
     event ContractsSet(address nxmToken, address cover, address claims);
     /// Governance changed the MCR floor.
     event McrFloorSet(uint256 mcrFloorEth);
-    /// Governance handed its role to another address.
-    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 
-    /// The caller lacks the role the entrypoint requires.
-    error Unauthorized(address caller);
     /// Buys are closed: MCR% (in bps, 10 000 = 100 %) is above the 400 % buy limit.
     error McrRatioAboveBuyLimit(uint256 mcrRatioBps);
     /// A buy offered more than 5 % of the MCR.
@@ -67,8 +61,6 @@ sol! {
     error SlippageExceeded(uint256 amountOut, uint256 minAmountOut);
     /// The pool holds less ETH than a payout or transfer needs.
     error InsufficientPoolEth(uint256 requestedEth, uint256 availableEth);
-    /// An ETH transfer out of the pool failed.
-    error EthTransferFailed(address to, uint256 amountEth);
     /// A zero address or zero amount where one is not allowed.
     error InvalidArgument();
 }

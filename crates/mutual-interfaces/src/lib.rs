@@ -9,8 +9,10 @@
 //!   → call, return and selector types for tests, the devnode, the deployer and dApps.
 //!
 //! Events and errors are plain `sol!` items: contracts emit and revert with them, tests decode
-//! them. Nothing here is declared twice, and no contract declares ABI of its own that another
-//! contract or a test uses.
+//! them. Items several contracts share (`GovernanceChanged`, `Unauthorized`, `ZeroAddress`, …)
+//! live in [`common`] and are re-exported by each contract's module that uses them. Nothing here
+//! is declared twice, and no contract declares ABI of its own that another contract or a test
+//! uses.
 #![no_std]
 // Parameter names follow Solidity (camelCase) so the ABI reads as dApps see it.
 #![allow(non_snake_case)]
@@ -20,6 +22,7 @@
 extern crate alloc;
 
 pub mod capital_pool;
+pub mod common;
 pub mod membership;
 pub mod nxm_token;
 pub mod signatures;

@@ -11,9 +11,24 @@
 //! The registry is the protocol's one source of truth for membership: it pushes each change to
 //! the NXM token (`INxmToken.setMember` / `switchMember`), whose transfers accept only members,
 //! and the pause flag (`INxmToken.setPaused`). Other contracts read `isMember` and `paused` here.
+//!
+//! **Joining fees are swept to the capital pool in batches.** `join` keeps the fee in this
+//! contract (nothing leaves on a join); `sweepFees`, open to anyone, sends this contract's whole
+//! ETH balance to the capital pool in one call and logs [`FeesSwept`] (the pool logs its own
+//! `Deposit`). Why: pushing each fee cost every join ~37,000 gas (a cold account, a value
+//! transfer, the pool program's per-call start-up and its log); one pool call per batch pays that
+//! once. The fee still ends up in the pool, and nothing else can move it. Until a sweep, the
+//! pool's value, hence MCR% and the NXM price, is understated by at most the unswept fees (the
+//! joining fee, 0.002 ETH by default, per join since the last sweep). A sweep with nothing to sweep is a no-op that
+//! returns 0 (no call, no event), so keepers and batched governance actions can call it blindly.
 
 use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::sol;
+
+pub use crate::common::{
+    AlreadyMember, EthTransferFailed, GovernanceChanged, NotMember, Paused, Unauthorized,
+    ZeroAddress,
+};
 
 use crate::signatures::{domain_separator, typed_data_digest};
 
@@ -23,6 +38,9 @@ crate::contract_interface! {
         function join(address member, uint256 nonce, uint256 deadline, bytes calldata signature) external payable;
         function leave() external;
         function switchMembership(address newAddress) external;
+
+        // Anyone.
+        function sweepFees() external returns (uint256);
 
         // Advisory board.
         function pause() external;
@@ -80,24 +98,14 @@ sol! {
     event JoiningFeeSet(uint256 joiningFeeEth);
     /// Governance set the NXM token and the capital pool (which receives joining fees).
     event ContractsSet(address nxmToken, address capitalPool);
+    /// `sweepFees` sent the `amountEth` of joining fees this contract held to the capital pool.
+    event FeesSwept(uint256 amountEth);
     /// Governance set the contracts asked for locked NXM before a member leaves or switches
     /// (zero: not deployed, skipped).
     event LockHoldersSet(address staking, address assessment, address governance);
-    /// Governance handed its role to another address.
-    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 
-    /// The caller lacks the role the entrypoint requires.
-    error Unauthorized(address caller);
-    /// A zero address where one is required (an argument, or the NXM token before it is set).
-    error ZeroAddress();
-    /// The protocol is paused: joining, leaving and switching (and pausing again) wait.
-    error Paused();
     /// `unpause` on a protocol that is not paused.
     error NotPaused();
-    /// `account` is not a member.
-    error NotMember(address account);
-    /// `account` is already a member.
-    error AlreadyMember(address account);
     /// `join` was sent `valueEth`, not exactly the joining fee `joiningFeeEth`.
     error WrongJoiningFee(uint256 valueEth, uint256 joiningFeeEth);
     /// The approval's `deadline` is before the block timestamp `blockTimestamp`.
@@ -118,8 +126,6 @@ sol! {
     error AdvisoryBoardSeatHeld(address account, uint8 seat);
     /// There is no advisory board seat `seat` (seats are 0 to [`ADVISORY_BOARD_SEATS`] − 1).
     error InvalidSeat(uint8 seat);
-    /// Sending `amountEth` to `to` failed (the joining fee to the capital pool).
-    error EthTransferFailed(address to, uint256 amountEth);
 }
 
 /// Number of advisory board seats (V3: five fixed seats).

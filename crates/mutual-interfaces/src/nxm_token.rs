@@ -16,6 +16,10 @@
 
 use alloy_sol_types::sol;
 
+pub use crate::common::{
+    AlreadyMember, GovernanceChanged, NotMember, Paused, Unauthorized, ZeroAddress,
+};
+
 crate::contract_interface! {
     interface INxmToken {
         // ERC-20 metadata and accounting.
@@ -68,18 +72,7 @@ sol! {
     event OperatorSet(address indexed operator, bool enabled);
     /// Governance changed the membership contract the token trusts.
     event MembershipSet(address indexed membership);
-    /// Governance handed its role to another address.
-    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 
-    /// The caller lacks the role the entrypoint requires.
-    #[derive(Debug, PartialEq, Eq)]
-    error Unauthorized(address caller);
-    /// `account` is not a member: it cannot receive NXM (or be switched away from).
-    #[derive(Debug, PartialEq, Eq)]
-    error NotMember(address account);
-    /// `account` is already a member: it cannot be the target of a membership switch.
-    #[derive(Debug, PartialEq, Eq)]
-    error AlreadyMember(address account);
     /// `account` holds `balance` NXM, less than the `needed` amount.
     #[derive(Debug, PartialEq, Eq)]
     error InsufficientBalance(address account, uint256 balance, uint256 needed);
@@ -95,10 +88,4 @@ sol! {
     /// The permit's signature is malformed or was not made by the owner with the current nonce.
     #[derive(Debug, PartialEq, Eq)]
     error InvalidSignature();
-    /// NXM movements are paused.
-    #[derive(Debug, PartialEq, Eq)]
-    error Paused();
-    /// A zero address where one is not allowed.
-    #[derive(Debug, PartialEq, Eq)]
-    error ZeroAddress();
 }

@@ -276,6 +276,22 @@ pub mod sample {
         }
     }
 
+    impl Rng {
+        /// A 256-bit value built from edge-case limbs (0, 1, 2^63 - 1, 2^63, 2^64 - 1 or random)
+        /// above a random number of zero limbs: the divisor and dividend shapes that exercise
+        /// long division's rare branches (capped quotient digits, corrections, add-back).
+        pub fn structured(&mut self) -> U256 {
+            const EDGES: [u64; 5] = [0, 1, (1 << 63) - 1, 1 << 63, u64::MAX];
+            let len = (self.next_u64() % 5) as usize;
+            let mut limbs = [0u64; 4];
+            for limb in limbs.iter_mut().take(len) {
+                let pick = self.next_u64() % 6;
+                *limb = if pick == 5 { self.next_u64() } else { EDGES[pick as usize] };
+            }
+            U256::from_limbs(limbs)
+        }
+    }
+
     fn to_f64(x: U256) -> f64 {
         x.as_limbs().iter().rev().fold(0.0, |acc, &l| acc * 18_446_744_073_709_551_616.0 + l as f64)
     }

@@ -56,6 +56,17 @@ proptest! {
     }
 
     #[test]
+    fn mul_div_is_exact_on_edge_limbs(seed in any::<u64>()) {
+        let mut rng = Rng::new(seed);
+        let (a, b) = (rng.structured(), rng.structured());
+        let d = rng.structured().max(U256::from(1u8));
+        let product = to_biguint(a) * to_biguint(b);
+        let den = to_biguint(d);
+        prop_assert_eq!(fixed::mul_div_down(a, b, d).ok(), to_u256(&(&product / &den)));
+        prop_assert_eq!(fixed::mul_div_up(a, b, d).ok(), to_u256(&((&product + &den - 1u8) / &den)));
+    }
+
+    #[test]
     fn sqrt_is_exact_floor(seed in any::<u64>()) {
         let x = Rng::new(seed).wide();
         let root = to_biguint(fixed::sqrt_down(x));

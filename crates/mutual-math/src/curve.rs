@@ -17,13 +17,14 @@
 //! `∫[V, V+e] dV / P = (e / A) * avg[r0, r1] 1 / (1 + κ r^4)`. The code evaluates the average
 //! relative to the integrand at the lower end, `R = avg (1 + κ r0^4) / (1 + κ r^4)`, which lies in
 //! (0, 1] and is close to 1 inside the trade limits, so Q128 fixed point carries it with ~125
-//! significant bits no matter how large `κ r^4` is. `R` is computed by composite 10-point
-//! Gauss–Legendre quadrature. The integrand is analytic except for poles at `u = e^{±iπ/4}`,
-//! `e^{±3iπ/4}` in the variable `u = κ^{1/4} r`; panels are no longer than `max(u_left, 1) / 20`,
-//! so each panel's half-length is at most 1/28 of its distance to the nearest pole and the
-//! quadrature error is below `40^-20 ≈ 1e-32` relative — far below the Q128 rounding. The
-//! precision report (`mutual-math-reference`) measures the result against the closed-form
-//! antiderivative evaluated with 512-bit floats.
+//! significant bits no matter how large `κ r^4` is (`κ` itself is carried in Q192). `R` is
+//! computed by Gauss–Legendre quadrature. The integrand is analytic except for poles at
+//! `u = e^{±iπ/4}`, `e^{±3iπ/4}` in the variable `u = κ^{1/4} r`, at distance `d >= 0.7 max(u, 1)`
+//! from the interval. A trade that moves the pool by less than `max(u, 1) / 500` (most trades) uses
+//! one 5-point panel (`h / d <= 1/700`, error below `2^-110`); larger ones use 10-point panels no
+//! longer than `max(u_left, 1) / 20` (`h / d <= 1/28`, error below `40^-20`). Both are far below
+//! the Q128 rounding. The precision report (`mutual-math-reference`) measures the result against
+//! the closed-form antiderivative evaluated with 512-bit floats.
 //!
 //! # Rounding
 //! Always in the capital pool's favour: the Gauss–Legendre weights are rounded down (their sum
@@ -37,6 +38,7 @@ use alloy_primitives::U256;
 use crate::{
     fixed::{div_down, div_q128_down, mul_div_down, mul_div_up, mul_q128_down, BPS, ONE_Q128, WAD},
     mcr::mcr_ratio_bps,
+    wide::{mul_wide, shr_wide},
     MathError,
 };
 
@@ -50,16 +52,6 @@ pub const MAX_BUY_MCR_RATIO_BPS: U256 = U256::from_limbs([40_000, 0, 0, 0]);
 pub const MAX_TRADE_MCR_FRACTION_BPS: U256 = U256::from_limbs([500, 0, 0, 0]);
 /// Sellers receive the curve's ETH amount less this 2.5 % spread.
 pub const SELL_SPREAD_BPS: U256 = U256::from_limbs([250, 0, 0, 0]);
-
-/// Gauss–Legendre 10-point rule on [0, 1], the five nodes below 1/2 as `(node, weight)` in Q128,
-/// both rounded down; the mirror node of `s` is `1 - s` with the same weight.
-const GAUSS_LEGENDRE_10: [(U256, U256); 5] = [
-    (q128(4439574118680408498700980307135619478), q128(11343541423580619600576999996023774047)),
-    (q128(22958278483707550148548580933360553196), q128(25427829414243575179296081508819441730)),
-    (q128(54545635455706719563297169069528280480), q128(37275612998518570402782547306078656954)),
-    (q128(96402778197002615618927204684486774425), q128(45813358289920762952495333431290946351)),
-    (q128(144811527239239429746586020650825272516), q128(50280841334205703596536341473671286644)),
-];
 
 /// Upper bound on quadrature panels; inside the trade limits at most `κ^{1/4} + 1` are needed,
 /// so this is reached only for an MCR above ~10^12 ETH.
@@ -90,8 +82,15 @@ pub fn spot_price_wei(pool_value_eth: U256, mcr_eth: U256) -> Result<U256, MathE
 /// # Errors
 /// As [`spot_price_wei`].
 pub fn sell_spot_price_wei(pool_value_eth: U256, mcr_eth: U256) -> Result<U256, MathError> {
-    let spot = spot_price_wei(pool_value_eth, mcr_eth)?;
-    mul_div_down(spot, BPS - SELL_SPREAD_BPS, BPS)
+    apply_sell_spread(spot_price_wei(pool_value_eth, mcr_eth)?)
+}
+
+/// `floor(amount * 97.5 %)`: an ETH amount or price less the 2.5 % sell spread.
+///
+/// # Errors
+/// [`MathError::Overflow`] if `amount * 9 750` overflows.
+pub fn apply_sell_spread(amount: U256) -> Result<U256, MathError> {
+    mul_div_down(amount, BPS - SELL_SPREAD_BPS, BPS)
 }
 
 /// NXM (in NXM wei) minted for `eth_in` wei: `1e18 * ∫[V, V+eth_in] dV / P(V)`, rounded down.
@@ -145,16 +144,28 @@ pub fn eth_out_for_nxm(
     if nxm_in.is_zero() {
         return Ok(U256::ZERO);
     }
+    let curve = Curve::new(mcr_eth)?;
     let max_gross_eth = max_sell_gross_eth(pool_value_eth, mcr_eth)?;
-    let max_nxm_in = if max_gross_eth.is_zero() {
-        U256::ZERO
-    } else {
-        nxm_for_eth_between(pool_value_eth - max_gross_eth, max_gross_eth, mcr_eth)?
-    };
-    if nxm_in > max_nxm_in {
-        return Err(MathError::SellAboveTradeLimit { nxm_in, max_nxm_in });
+    let max_gross_q64 = to_q64(max_gross_eth)?;
+    // nxm_in * P(V) / 1e18 bounds the gross amount from above (P falls as the pool pays out);
+    // P(V) is rounded down, so P(V) + 1 wei is used.
+    let spot_ceil_wei = spot_price_wei(pool_value_eth, mcr_eth)?
+        .checked_add(U256::from(1u8))
+        .ok_or(MathError::Overflow)?;
+    let spot_bound_q64 = mul_div_up(to_q64(nxm_in)?, spot_ceil_wei, WAD)?;
+    if spot_bound_q64 > max_gross_q64 {
+        // The bound does not settle the limits: compare with the largest sale allowed.
+        let max_nxm_in = if max_gross_eth.is_zero() {
+            U256::ZERO
+        } else {
+            nxm_for_eth_between(pool_value_eth - max_gross_eth, max_gross_eth, mcr_eth)?
+        };
+        if nxm_in > max_nxm_in {
+            return Err(MathError::SellAboveTradeLimit { nxm_in, max_nxm_in });
+        }
     }
-    let gross_eth_q64 = solve_gross_eth_q64(pool_value_eth, mcr_eth, nxm_in, max_gross_eth)?;
+    let start_q64 = spot_bound_q64.min(max_gross_q64);
+    let gross_eth_q64 = solve_gross_eth_q64(pool_value_eth, &curve, nxm_in, start_q64)?;
     // One floor for spread and fraction together: floor(gross * 9 750 / 10 000).
     mul_div_down(gross_eth_q64, BPS - SELL_SPREAD_BPS, BPS << 64)
 }
@@ -197,57 +208,43 @@ fn nxm_for_eth_between(
     eth: U256,
     mcr_eth: U256,
 ) -> Result<U256, MathError> {
-    let (scaled_q64, _) = nxm_times_floor_q64(to_q64(pool_value_eth)?, to_q64(eth)?, mcr_eth)?;
+    let curve = Curve::new(mcr_eth)?;
+    let (scaled_q64, _) = curve.nxm_times_floor_q64(to_q64(pool_value_eth)?, to_q64(eth)?)?;
     // Give up 2^-100 relative plus 2^-64 of a unit, which covers the evaluation error.
     let safe_q64 = scaled_q64.saturating_sub((scaled_q64 >> 100) + U256::from(1u8));
     // floor(floor(x) / A) == floor(x / A) for an integer A.
     div_down(safe_q64 >> 64, CURVE_PRICE_FLOOR_WEI)
 }
 
-/// `A * 1e18 * ∫[low, low+width] dV / P(V)` (NXM wei times `A`) for bounds in Q64 wei, in Q64
-/// and rounded down; also returns `P(low) / A = 1 + κ r_low^4` in Q128.
-fn nxm_times_floor_q64(
-    low_q64: U256,
-    width_q64: U256,
-    mcr_eth: U256,
-) -> Result<(U256, U256), MathError> {
-    let (relative_avg, low_end_factor) = relative_average(low_q64, width_q64, mcr_eth)?;
-    // width * 1e18 * R / (1 + κ r_low^4)  =  A * 1e18 * ∫ dV / P.
-    let scaled_q64 = mul_div_down(
-        width_q64.checked_mul(WAD).ok_or(MathError::Overflow)?,
-        relative_avg,
-        low_end_factor,
-    )?;
-    Ok((scaled_q64, low_end_factor))
-}
-
 /// Solves `1e18 * ∫[V-e, V] dV / P(V) = nxm_in` for `e` (wei) by Newton's method from above.
 ///
 /// `f(e)` is increasing and convex in `e` (`f'(e) = 1e18 / P(V-e)` grows as `V - e` falls), so
-/// Newton's iterates started above the root decrease monotonically to it. The start is
-/// `min(max_gross_eth, nxm_in * P(V) / 1e18)`; both bound the root from above (the first because
-/// the caller checked `nxm_in <= f(max_gross_eth)`). Each step is rounded down, which keeps the
-/// iterate above the root. The iterate is carried in Q64 wei; the result, in Q64 wei, gives up
-/// `2^-100` relative and `2^-44` wei, which covers the evaluation error.
+/// Newton's iterates started above the root decrease monotonically to it. The caller starts at
+/// `min(max gross, nxm_in * P(V) / 1e18)`; both bound the root from above (the first once the
+/// caller has checked `nxm_in <= f(max gross)`). Each step is rounded down, which keeps the
+/// iterate above the root.
+///
+/// Stopping: after a step `s`, the error left is at most `c s² / e` with
+/// `c = e P'(V-e) / (2 P(V-e)) <= 2 e / V <= 0.1` inside the trade limits (`d ln P / dV <= 4 / V`,
+/// `e <= 5 % MCR <= 5 % V`), so once `s <= e 2^-55` the error is below `e 2^-113` and the loop
+/// ends without another evaluation. The iterate is carried in Q64 wei; the result, in Q64 wei,
+/// gives up `2^-100` relative and `2^-44` wei, which covers the evaluation error.
 fn solve_gross_eth_q64(
     pool_value_eth: U256,
-    mcr_eth: U256,
+    curve: &Curve,
     nxm_in: U256,
-    max_gross_eth: U256,
+    start_q64: U256,
 ) -> Result<U256, MathError> {
     let pool_q64 = to_q64(pool_value_eth)?;
-    let target_q64 = to_q64(nxm_in)?;
     // Compare in units of NXM wei times A: dividing by A first would leave a resolution of
     // 2^-64 NXM wei, which is worth whole wei of ETH at very high MCR%.
-    let scaled_target_q64 = target_q64.checked_mul(CURVE_PRICE_FLOOR_WEI).ok_or(MathError::Overflow)?;
-    let spot_wei = spot_price_wei(pool_value_eth, mcr_eth)?;
-    // P(V) is rounded down, so P(V) + 1 wei bounds it from above.
-    let spot_ceil_wei = spot_wei.checked_add(U256::from(1u8)).ok_or(MathError::Overflow)?;
-    let spot_bound_q64 = mul_div_up(target_q64, spot_ceil_wei, WAD)?;
-    let mut eth_q64 = spot_bound_q64.min(to_q64(max_gross_eth)?);
+    let scaled_target_q64 = to_q64(nxm_in)?
+        .checked_mul(CURVE_PRICE_FLOOR_WEI)
+        .ok_or(MathError::Overflow)?;
+    let mut eth_q64 = start_q64;
     for _ in 0..MAX_NEWTON_STEPS {
         let low_q64 = pool_q64 - eth_q64;
-        let (scaled_q64, low_end_factor) = nxm_times_floor_q64(low_q64, eth_q64, mcr_eth)?;
+        let (scaled_q64, low_end_factor) = curve.nxm_times_floor_q64(low_q64, eth_q64)?;
         if scaled_q64 <= scaled_target_q64 {
             break;
         }
@@ -256,10 +253,10 @@ fn solve_gross_eth_q64(
         let excess_times_factor =
             mul_div_down(scaled_q64 - scaled_target_q64, low_end_factor, ONE_Q128)?;
         let step_q64 = div_down(excess_times_factor, WAD)?;
-        if step_q64.is_zero() {
+        eth_q64 -= step_q64;
+        if step_q64 <= eth_q64 >> 55 {
             break;
         }
-        eth_q64 -= step_q64;
     }
     let margin_q64 = (eth_q64 >> 100) + (U256::from(1u8) << 20);
     Ok(eth_q64.saturating_sub(margin_q64))
@@ -290,73 +287,149 @@ fn pow4_q128(r: U256) -> Result<U256, MathError> {
     mul_q128_down(r2, r2)
 }
 
-/// `1 + κ r^4 = P(V) / A` in Q128 for `r = V / M` in Q128, where `κ r^4 = r^4 * M / (A * C)`.
-fn price_factor_q128(r: U256, mcr_eth: U256) -> Result<U256, MathError> {
-    let curve_term = mul_div_down(pow4_q128(r)?, mcr_eth, CURVE_PRICE_FLOOR_WEI * CURVE_STEEPNESS)?;
-    curve_term.checked_add(ONE_Q128).ok_or(MathError::Overflow)
+/// A Gauss–Legendre rule on [0, 1]: node/weight pairs below 1/2 (the mirror node of `s` is
+/// `1 - s`, same weight) and the weight of the centre node (zero for an even rule). Nodes and
+/// weights are in Q128, rounded down (the weights sum to `1 - 10 ulp` at most).
+struct GaussRule {
+    pairs: &'static [(U256, U256)],
+    center_weight: U256,
 }
 
-/// For the interval `[low, low + width]` of pool values (Q64 wei), returns
-/// `(R, 1 + κ r_low^4)` in Q128, where `R` is the average over the interval of
-/// `(1 + κ r_low^4) / (1 + κ r^4)` by composite 10-point Gauss–Legendre (`R = 1` for an empty
-/// interval).
-///
-/// Panel count: the smallest `k` with panel length `width / k <= max(u_low, 1) / 20` in the
-/// variable `u = κ^{1/4} r` (see the module docs). For `u_low >= 1` that is
-/// `k = ceil(20 * width / low)`; below, `k^4 >= 20^4 κ (width / M)^4`.
-fn relative_average(low_q64: U256, width_q64: U256, mcr_eth: U256) -> Result<(U256, U256), MathError> {
-    let mcr_q64 = to_q64(mcr_eth)?;
-    let low_r = mul_div_down(low_q64, ONE_Q128, mcr_q64)?;
-    let low_end_factor = price_factor_q128(low_r, mcr_eth)?;
-    if width_q64.is_zero() {
-        return Ok((ONE_Q128, low_end_factor));
-    }
-    let width_r = mul_div_down(width_q64, ONE_Q128, mcr_q64)?;
-    let panels = panel_count(low_q64, width_q64, width_r, low_end_factor, mcr_eth)?;
-    let panel_r = div_down(width_r, U256::from(panels))?;
-    let mut weighted_sum = U256::ZERO;
-    for panel in 0..panels {
-        let panel_start = low_r + panel_r * U256::from(panel);
-        for &(node, weight) in &GAUSS_LEGENDRE_10 {
-            for offset in [node, ONE_Q128 - node] {
-                let r = panel_start + mul_q128_down(panel_r, offset)?;
-                let ratio = div_q128_down(low_end_factor, price_factor_q128(r, mcr_eth)?)?;
-                weighted_sum += mul_q128_down(ratio, weight)?;
-            }
-        }
-    }
-    Ok((div_down(weighted_sum, U256::from(panels))?, low_end_factor))
+/// 10-point rule: panels up to `max(u, 1) / 20` long (`h / d <= 1/28`, error below `40^-20`).
+const GAUSS_LEGENDRE_10: GaussRule = GaussRule {
+    pairs: &[
+        (q128(4439574118680408498700980307135619478), q128(11343541423580619600576999996023774047)),
+        (q128(22958278483707550148548580933360553196), q128(25427829414243575179296081508819441730)),
+        (q128(54545635455706719563297169069528280480), q128(37275612998518570402782547306078656954)),
+        (q128(96402778197002615618927204684486774425), q128(45813358289920762952495333431290946351)),
+        (q128(144811527239239429746586020650825272516), q128(50280841334205703596536341473671286644)),
+    ],
+    center_weight: U256::ZERO,
+};
+
+/// 5-point rule: one panel up to `max(u, 1) / 500` long (`h / d <= 1/700`, error bound
+/// `8.6 (h/d)^12 < 2^-110`): the common case of a trade that moves the pool by under 0.2 %.
+const GAUSS_LEGENDRE_5: GaussRule = GaussRule {
+    pairs: &[
+        (q128(15962672044439257087480216961979262232), q128(40311020617062573559772587885297964236)),
+        (q128(78525377781945906064216492913816670549), q128(81434448436873187812679216106956884751)),
+    ],
+    center_weight: q128(96791428813066940718470999447258513480),
+};
+
+/// The curve for one MCR: `κ = M / (A C)` carried in Q192, so that `κ r^4` keeps ~190
+/// significant bits even for an MCR of 1 wei.
+struct Curve {
+    mcr_q64: U256,
+    kappa_q192: U256,
 }
 
-/// Number of quadrature panels for `relative_average` (see there).
-fn panel_count(
-    low_q64: U256,
-    width_q64: U256,
-    width_r: U256,
-    low_end_factor: U256,
-    mcr_eth: U256,
-) -> Result<u64, MathError> {
-    const PANELS_PER_UNIT: u64 = 20;
-    let u_low_at_least_one = low_end_factor >= ONE_Q128 << 1; // κ r_low^4 >= 1
-    let panels = if u_low_at_least_one {
-        // ceil(20 * width / low), low > 0 here.
-        mul_div_up(width_q64, U256::from(PANELS_PER_UNIT), low_q64)?
-    } else {
-        // Smallest k with k^4 >= 20^4 κ (width/M)^4, i.e. (k/20)^4 >= κ width_r^4.
-        let target = price_factor_q128(width_r, mcr_eth)? - ONE_Q128; // κ width_r^4 in Q128
-        let mut k = 1u64;
-        while k <= MAX_PANELS {
-            let k_q128 = div_down(U256::from(k) << 128, U256::from(PANELS_PER_UNIT))?;
-            if pow4_q128(k_q128)? >= target {
-                break;
-            }
-            k += 1;
+impl Curve {
+    fn new(mcr_eth: U256) -> Result<Self, MathError> {
+        if mcr_eth.is_zero() {
+            return Err(MathError::ZeroMcr);
         }
-        U256::from(k)
-    };
-    let panels = panels.max(U256::from(1u8));
-    if panels > U256::from(MAX_PANELS) {
-        return Err(MathError::Overflow);
+        Ok(Self {
+            mcr_q64: to_q64(mcr_eth)?,
+            kappa_q192: mul_div_down(mcr_eth, U256::from(1u8) << 192, CURVE_PRICE_FLOOR_WEI * CURVE_STEEPNESS)?,
+        })
     }
-    Ok(panels.to::<u64>())
+
+    /// `1 + κ r^4 = P(V) / A` in Q128 for `r = V / M` in Q128, rounded down.
+    fn price_factor(&self, r: U256) -> Result<U256, MathError> {
+        let curve_term = shr_wide(&mul_wide(pow4_q128(r)?, self.kappa_q192), 192)?;
+        curve_term.checked_add(ONE_Q128).ok_or(MathError::Overflow)
+    }
+
+    /// `A * 1e18 * ∫[low, low+width] dV / P(V)` (NXM wei times `A`) for bounds in Q64 wei, in
+    /// Q64 and rounded down; also returns `P(low) / A = 1 + κ r_low^4` in Q128.
+    fn nxm_times_floor_q64(&self, low_q64: U256, width_q64: U256) -> Result<(U256, U256), MathError> {
+        let (relative_avg, low_end_factor) = self.relative_average(low_q64, width_q64)?;
+        // width * 1e18 * R / (1 + κ r_low^4)  =  A * 1e18 * ∫ dV / P.
+        let scaled_q64 = mul_div_down(
+            width_q64.checked_mul(WAD).ok_or(MathError::Overflow)?,
+            relative_avg,
+            low_end_factor,
+        )?;
+        Ok((scaled_q64, low_end_factor))
+    }
+
+    /// For the interval `[low, low + width]` of pool values (Q64 wei), returns
+    /// `(R, 1 + κ r_low^4)` in Q128, where `R` is the average over the interval of
+    /// `(1 + κ r_low^4) / (1 + κ r^4)` by composite Gauss–Legendre (`R = 1` for an empty
+    /// interval). The rule and panel count come from [`Curve::quadrature_plan`].
+    fn relative_average(&self, low_q64: U256, width_q64: U256) -> Result<(U256, U256), MathError> {
+        let low_r = mul_div_down(low_q64, ONE_Q128, self.mcr_q64)?;
+        let low_end_factor = self.price_factor(low_r)?;
+        if width_q64.is_zero() {
+            return Ok((ONE_Q128, low_end_factor));
+        }
+        let width_r = mul_div_down(width_q64, ONE_Q128, self.mcr_q64)?;
+        let (rule, panels) = self.quadrature_plan(low_q64, width_q64, width_r, low_end_factor)?;
+        let panel_r = div_down(width_r, U256::from(panels))?;
+        let mut weighted_sum = U256::ZERO;
+        let mut add_node = |offset: U256, weight: U256, panel_start: U256| -> Result<(), MathError> {
+            let r = panel_start + mul_q128_down(panel_r, offset)?;
+            let ratio = div_q128_down(low_end_factor, self.price_factor(r)?)?;
+            weighted_sum += mul_q128_down(ratio, weight)?;
+            Ok(())
+        };
+        for panel in 0..panels {
+            let panel_start = low_r + panel_r * U256::from(panel);
+            for &(node, weight) in rule.pairs {
+                add_node(node, weight, panel_start)?;
+                add_node(ONE_Q128 - node, weight, panel_start)?;
+            }
+            if !rule.center_weight.is_zero() {
+                add_node(ONE_Q128 >> 1, rule.center_weight, panel_start)?;
+            }
+        }
+        Ok((div_down(weighted_sum, U256::from(panels))?, low_end_factor))
+    }
+
+    /// The rule and panel count for `relative_average`, in the variable `u = κ^{1/4} r` whose
+    /// poles sit at distance `d >= 0.7 max(u, 1)` from the real axis segment:
+    /// * one 5-point panel when `width <= max(u_low, 1) / 500`;
+    /// * otherwise 10-point panels of length `<= max(u_low, 1) / 20`: for `u_low >= 1`,
+    ///   `k = ceil(20 width / low)`; below, the smallest `k` with `(k / 20)^4 >= κ width_r^4`.
+    fn quadrature_plan(
+        &self,
+        low_q64: U256,
+        width_q64: U256,
+        width_r: U256,
+        low_end_factor: U256,
+    ) -> Result<(&'static GaussRule, u64), MathError> {
+        const PANELS_PER_UNIT: u64 = 20;
+        const SHORT_PANEL_PER_UNIT: u64 = 500;
+        let u_low_at_least_one = low_end_factor >= ONE_Q128 << 1; // κ r_low^4 >= 1
+        // κ width_r^4 in Q128: the interval's length in u, to the 4th power.
+        let width_u4 = self.price_factor(width_r)? - ONE_Q128;
+        let short = if u_low_at_least_one {
+            width_q64.checked_mul(U256::from(SHORT_PANEL_PER_UNIT)).ok_or(MathError::Overflow)? <= low_q64
+        } else {
+            width_u4 <= div_down(ONE_Q128, U256::from(SHORT_PANEL_PER_UNIT.pow(4)))?
+        };
+        if short {
+            return Ok((&GAUSS_LEGENDRE_5, 1));
+        }
+        let panels = if u_low_at_least_one {
+            // ceil(20 * width / low), low > 0 here.
+            mul_div_up(width_q64, U256::from(PANELS_PER_UNIT), low_q64)?
+        } else {
+            let mut k = 1u64;
+            while k <= MAX_PANELS {
+                let k_q128 = div_down(U256::from(k) << 128, U256::from(PANELS_PER_UNIT))?;
+                if pow4_q128(k_q128)? >= width_u4 {
+                    break;
+                }
+                k += 1;
+            }
+            U256::from(k)
+        };
+        let panels = panels.max(U256::from(1u8));
+        if panels > U256::from(MAX_PANELS) {
+            return Err(MathError::Overflow);
+        }
+        Ok((&GAUSS_LEGENDRE_10, panels.to::<u64>()))
+    }
 }

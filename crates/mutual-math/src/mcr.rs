@@ -14,9 +14,9 @@ use crate::{
 /// Gearing factor 4.8 in bps: MCR target = active cover * 10 000 / 48 000.
 pub const GEARING_FACTOR_BPS: U256 = U256::from_limbs([48_000, 0, 0, 0]);
 /// Largest MCR move per day of elapsed time, in bps of the current MCR.
-pub const MAX_MCR_INCREMENT_BPS_PER_DAY: U256 = U256::from_limbs([500, 0, 0, 0]);
+pub const MAX_MCR_INCREMENT_BPS_PER_DAY: u64 = 500;
 /// Largest MCR move in one update, in bps of the current MCR.
-pub const MAX_MCR_ADJUSTMENT_BPS: U256 = U256::from_limbs([100, 0, 0, 0]);
+pub const MAX_MCR_ADJUSTMENT_BPS: u64 = 100;
 /// Seconds in a day.
 pub const DAY_SECS: u64 = 86_400;
 
@@ -52,19 +52,13 @@ pub fn smoothed_mcr_eth(
     if stored_mcr_eth.is_zero() {
         return Ok(desired_mcr_eth);
     }
-    let by_time = mul_div_down(
-        MAX_MCR_INCREMENT_BPS_PER_DAY,
-        U256::from(elapsed_secs),
-        U256::from(DAY_SECS),
-    )?;
-    let adjustment_bps = by_time.min(MAX_MCR_ADJUSTMENT_BPS);
-    if desired_mcr_eth >= stored_mcr_eth {
-        let ceiling = mul_div_down(stored_mcr_eth, BPS + adjustment_bps, BPS)?;
-        Ok(ceiling.min(desired_mcr_eth))
-    } else {
-        let floor = mul_div_down(stored_mcr_eth, BPS - adjustment_bps, BPS)?;
-        Ok(floor.max(desired_mcr_eth))
-    }
+    // 500 * elapsed saturates long after the 100 bps cap applies (elapsed > 5e14 years).
+    let by_time_bps = MAX_MCR_INCREMENT_BPS_PER_DAY.saturating_mul(elapsed_secs) / DAY_SECS;
+    let adjustment_bps = by_time_bps.min(MAX_MCR_ADJUSTMENT_BPS);
+    let going_up = desired_mcr_eth >= stored_mcr_eth;
+    let factor_bps = if going_up { 10_000 + adjustment_bps } else { 10_000 - adjustment_bps };
+    let bound = mul_div_down(stored_mcr_eth, U256::from(factor_bps), BPS)?;
+    Ok(if going_up { bound.min(desired_mcr_eth) } else { bound.max(desired_mcr_eth) })
 }
 
 /// MCR% with four decimals: `floor(pool_value_eth * 10 000 / mcr_eth)` (10 000 = 100 %).

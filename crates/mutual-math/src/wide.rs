@@ -55,15 +55,52 @@ pub(crate) fn div_rem_wide(n: &Limbs512, d: U256) -> Result<(U256, U256), MathEr
     Ok((U256::from_limbs([q[0], q[1], q[2], q[3]]), r))
 }
 
+/// `(u1 * 2^64 + u0) / v` and the remainder, for a normalised `v` (top bit set) and `u1 < v`,
+/// with 64-bit divisions only (Hacker's Delight, 2nd ed., figure 9-3): wasm has a native 64-bit
+/// divide but none for 128 bits, where rustc would call compiler-rt's generic `__udivti3`
+/// (~1 KB of code and slower).
+fn div_128_by_64(u1: u64, u0: u64, v: u64) -> (u64, u64) {
+    const B: u64 = 1 << 32;
+    let (v1, v0) = (v >> 32, v & (B - 1));
+    let (u01, u00) = (u0 >> 32, u0 & (B - 1));
+    // First 32-bit digit. q1 < 2^33, so its products are compared in u128.
+    let mut q1 = u1 / v1;
+    let mut rhat = u1 - q1 * v1;
+    while q1 >= B || u128::from(q1) * u128::from(v0) > u128::from(rhat) * u128::from(B) + u128::from(u01) {
+        q1 -= 1;
+        rhat += v1;
+        if rhat >= B {
+            break;
+        }
+    }
+    // The partial remainder fits in 64 bits because u1:u01 - q1 * v < v.
+    let u21 = u1.wrapping_mul(B).wrapping_add(u01).wrapping_sub(q1.wrapping_mul(v));
+    let mut q0 = u21 / v1;
+    let mut rhat = u21 - q0 * v1;
+    while q0 >= B || u128::from(q0) * u128::from(v0) > u128::from(rhat) * u128::from(B) + u128::from(u00) {
+        q0 -= 1;
+        rhat += v1;
+        if rhat >= B {
+            break;
+        }
+    }
+    let r = u21.wrapping_mul(B).wrapping_add(u00).wrapping_sub(q0.wrapping_mul(v));
+    (q1 * B + q0, r)
+}
+
 /// Short division of `n` by one limb; writes the quotient and returns the remainder.
 fn div_rem_by_limb(n: &Limbs512, d: u64, q: &mut Limbs512) -> U256 {
-    let mut rem: u128 = 0;
+    // Normalise the divisor; the shifted-out top bits of `n` start the remainder.
+    let shift = d.leading_zeros();
+    let dn = d << shift;
+    let mut rem = if shift == 0 { 0 } else { n[7] >> (64 - shift) };
     for i in (0..8).rev() {
-        let cur = (rem << 64) | u128::from(n[i]);
-        q[i] = (cur / u128::from(d)) as u64;
-        rem = cur % u128::from(d);
+        let low = if shift == 0 || i == 0 { n[i] << shift } else { (n[i] << shift) | (n[i - 1] >> (64 - shift)) };
+        let (quotient, remainder) = div_128_by_64(rem, low, dn);
+        q[i] = quotient;
+        rem = remainder;
     }
-    U256::from(rem as u64)
+    U256::from(rem >> shift)
 }
 
 /// Knuth's algorithm D for a divisor of `v.len() >= 2` limbs (top limb non-zero).
@@ -92,15 +129,20 @@ fn knuth_d(n: &Limbs512, v: &[u64], q: &mut Limbs512) -> U256 {
     let top = u128::from(vn[len_v - 1]);
     let next = u128::from(vn[len_v - 2]);
     for j in (0..=8 - len_v).rev() {
-        let num = (u128::from(un[j + len_v]) << 64) | u128::from(un[j + len_v - 1]);
-        let mut q_hat = num / top;
-        let mut r_hat = num % top;
-        while q_hat >= BASE || q_hat * next > ((r_hat << 64) | u128::from(un[j + len_v - 2])) {
+        // The estimate floor(un[j+n..j+n-1] / top) needs no 128-bit division: un[j+n] <= top,
+        // and when they are equal the estimate is capped at 2^64 - 1 (the loop below corrects).
+        let (mut q_hat, mut r_hat) = if u128::from(un[j + len_v]) < top {
+            let (q, r) = div_128_by_64(un[j + len_v], un[j + len_v - 1], vn[len_v - 1]);
+            (u128::from(q), u128::from(r))
+        } else {
+            let num = (u128::from(un[j + len_v]) << 64) | u128::from(un[j + len_v - 1]);
+            let q = BASE - 1;
+            (q, num - q * top)
+        };
+        // At most two corrections; the test applies only while r_hat is a single limb.
+        while r_hat < BASE && q_hat * next > ((r_hat << 64) | u128::from(un[j + len_v - 2])) {
             q_hat -= 1;
             r_hat += top;
-            if r_hat >= BASE {
-                break;
-            }
         }
         // Multiply and subtract q_hat * vn from un[j .. j + len_v].
         let mut borrow: i128 = 0;

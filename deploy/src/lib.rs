@@ -63,7 +63,7 @@ pub enum DeployFailure {
         /// Revert data (hex).
         data: String,
         /// The failure if it was not a plain revert.
-        error: Option<stylus_devnode::ExecError>,
+        error: Option<Box<stylus_devnode::ExecError>>,
     },
 }
 
@@ -174,7 +174,7 @@ pub fn check(step: &str, receipt: &Receipt) -> Result<(), DeployFailure> {
     Err(DeployFailure::Reverted {
         step: step.into(),
         data: receipt.return_data.iter().map(|b| format!("{b:02x}")).collect(),
-        error: receipt.error.clone(),
+        error: receipt.error.clone().map(Box::new),
     })
 }
 

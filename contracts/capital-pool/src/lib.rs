@@ -40,6 +40,10 @@ use stylus_sdk::{
 /// The stored MCR is refreshed at most this often, unless a payout forces it.
 pub const MCR_MIN_UPDATE_SECS: u64 = 3_600;
 
+/// `poolState()`'s answer: pool value, MCR now, MCR target, MCR floor, last MCR update, MCR% in
+/// bps, spot buy price, spot sell price (see [`CapitalPool::pool_state`]).
+pub type PoolState = (U256, U256, U256, U256, U256, U256, U256, U256);
+
 /// Every way an entrypoint of the pool can fail.
 #[derive(SolidityError)]
 pub enum PoolError {
@@ -294,7 +298,7 @@ impl CapitalPool {
     ///
     /// # Errors
     /// [`PoolError::CurveUnavailable`] outside the curve's domain (zero MCR, overflow).
-    pub fn pool_state(&self) -> Result<(U256, U256, U256, U256, U256, U256, U256, U256), PoolError> {
+    pub fn pool_state(&self) -> Result<PoolState, PoolError> {
         let (pool_eth, mcr_eth) = (self.pool_value(), self.current_mcr()?);
         let err = |e| curve_error(e, pool_eth, mcr_eth);
         let ratio_bps = mcr::mcr_ratio_bps(pool_eth, mcr_eth).map_err(err)?;

@@ -277,9 +277,18 @@ fn active_program(chain: &Chain, codehash: B256) -> Result<ProgramRecord, Answer
     Ok(record.clone())
 }
 
-/// Sends `fee_wei` from ArbWasm to the network fee account and the rest of `message.value_wei`
-/// back to the caller (§1.6).
-fn settle_fee(chain: &mut Chain, message: &Message, fee_wei: U256) -> Result<(), Answer> {
+/// Prices `bytes` with the data pricer (§1.6), checks `message.value_wei` covers the fee, sends
+/// the fee from ArbWasm to the network fee account and the rest back to the caller, and only
+/// then keeps the pricer's new state. Returns the fee.
+fn charge_data_fee(chain: &mut Chain, message: &Message, bytes: u32) -> Result<U256, Answer> {
+    let mut pricer = chain.state.pricer().clone();
+    let fee_wei = U256::from(pricer.update(bytes, chain.block.timestamp_secs));
+    if message.value_wei < fee_wei {
+        return Err(revert(ProgramInsufficientValue {
+            have: message.value_wei,
+            want: fee_wei,
+        }));
+    }
     let refund_wei = message.value_wei - fee_wei;
     let moved = chain
         .state
@@ -295,7 +304,9 @@ fn settle_fee(chain: &mut Chain, message: &Message, fee_wei: U256) -> Result<(),
             have_wei,
             want_wei: message.value_wei,
         })
-    })
+    })?;
+    chain.state.set_pricer(pricer);
+    Ok(fee_wei)
 }
 
 /// `activateProgram(address)` (§1.4–§1.6, §7).
@@ -356,18 +367,10 @@ fn activate_program(
         });
     }
     let now_secs = chain.block.timestamp_secs;
-    let mut pricer = chain.state.pricer().clone();
-    let fee_wei = U256::from(pricer.update(activated.asm_estimate_bytes, now_secs));
-    if message.value_wei < fee_wei {
-        return revert(ProgramInsufficientValue {
-            have: message.value_wei,
-            want: fee_wei,
-        });
-    }
-    if let Err(answer) = settle_fee(chain, message, fee_wei) {
-        return answer;
-    }
-    chain.state.set_pricer(pricer);
+    let fee_wei = match charge_data_fee(chain, message, activated.asm_estimate_bytes) {
+        Ok(fee_wei) => fee_wei,
+        Err(answer) => return answer,
+    };
     // Nitro's module hash cannot be reproduced (§7); keccak of the instrumented module stands in.
     let module_hash = keccak256(&activated.instrumented_wasm);
     let version = params.stylus_version;
@@ -417,18 +420,10 @@ fn keepalive(chain: &mut Chain, message: &Message, codehash: B256, gas_used: &mu
     if age < u64::from(chain.params.keepalive_days) * 86_400 {
         return revert(ProgramKeepaliveTooSoon { ageInSeconds: age });
     }
-    let mut pricer = chain.state.pricer().clone();
-    let fee_wei = U256::from(pricer.update(record.program.asm_estimate_kib * 1024, now_secs));
-    if message.value_wei < fee_wei {
-        return revert(ProgramInsufficientValue {
-            have: message.value_wei,
-            want: fee_wei,
-        });
-    }
-    if let Err(answer) = settle_fee(chain, message, fee_wei) {
-        return answer;
-    }
-    chain.state.set_pricer(pricer);
+    let fee_wei = match charge_data_fee(chain, message, record.program.asm_estimate_kib * 1024) {
+        Ok(fee_wei) => fee_wei,
+        Err(answer) => return answer,
+    };
     let activated_at_hours = now_secs.saturating_sub(ACTIVATION_EPOCH_SECS) / 3_600;
     chain.state.set_program(
         codehash,

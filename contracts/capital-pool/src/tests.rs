@@ -9,7 +9,7 @@ use alloy_primitives::{address, Address, U256};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use mutual_interfaces::{
     capital_pool::{
-        BuyAboveTradeLimit, ClaimPaid, ContractsSet, Deposit, EthTransferFailed, GovernanceChanged,
+        BuyAboveTradeLimit, ClaimPaid, ContractsSet, CurveUnavailable, Deposit, EthTransferFailed, GovernanceChanged,
         InsufficientPoolEth, InvalidArgument, McrFloorSet, McrRatioAboveBuyLimit, McrUpdated,
         NxmBought, NxmSold, SellAboveTradeLimit, SlippageExceeded, TreasuryTransfer, Unauthorized,
     },
@@ -332,4 +332,39 @@ fn views_match_the_math_crate() {
     );
     assert_eq!(state.5, U256::from(25_000));
     assert_eq!(state.0, eth(25_000));
+}
+
+#[test]
+fn an_unpriceable_state_reverts_with_the_values() {
+    // V / M >= 2^32 is outside the curve's domain (not reachable with real balances).
+    let huge = eth(10_000) << 33;
+    let (_vm, pool) = pool_with(huge);
+    assert_eq!(
+        revert(pool.pool_state()),
+        CurveUnavailable { poolValueEth: huge, mcrEth: eth(10_000) }.abi_encode()
+    );
+    assert_eq!(
+        revert(pool.quote_sell(eth(1))),
+        CurveUnavailable { poolValueEth: huge, mcrEth: eth(10_000) }.abi_encode()
+    );
+}
+
+#[test]
+fn reverts_of_the_token_and_the_cover_contract_are_passed_on() {
+    let (vm, mut pool) = pool_with(eth(20_000));
+    vm.set_sender(MEMBER);
+    let burn = INxmToken::operatorBurnCall { from: MEMBER, amountNxm: eth(10) }.abi_encode();
+    let token_error = vec![0x12, 0x34, 0x56, 0x78];
+    vm.mock_call(TOKEN, burn, U256::ZERO, Err(token_error.clone()));
+    assert_eq!(revert(pool.sell_nxm(eth(10), U256::ZERO)), token_error);
+    assert!(!has_log::<NxmSold>(&vm));
+
+    vm.set_sender(GOVERNANCE);
+    assert!(pool.set_contracts(TOKEN, COVER, CLAIMS).is_ok());
+    let total = IActiveCover::totalActiveCoverEthCall {}.abi_encode();
+    let cover_error = vec![0x9a, 0xbc];
+    vm.mock_static_call(COVER, total, Err(cover_error.clone()));
+    vm.set_block_timestamp(START + MCR_MIN_UPDATE_SECS);
+    assert_eq!(revert(pool.update_mcr()), cover_error);
+    assert_eq!(pool.pool_state().ok().unwrap().4, U256::from(START), "nothing stored");
 }

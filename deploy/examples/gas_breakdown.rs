@@ -13,7 +13,10 @@ use mutual_interfaces::{
 use stylus_devnode::{Devnode, Receipt};
 
 fn show(step: &str, receipt: &Receipt) {
-    println!("== {step}: {} gas (status {})", receipt.gas_used, receipt.status);
+    println!(
+        "== {step}: {} gas (status {})",
+        receipt.gas_used, receipt.status
+    );
     for frame in &receipt.frames {
         println!(
             "   frame depth {} {} given {} left {} used {}",
@@ -26,7 +29,9 @@ fn show(step: &str, receipt: &Receipt) {
     }
     let mut by_hostio: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for entry in &receipt.ink_trace {
-        let slot = by_hostio.entry(format!("{} d{}", entry.hostio, entry.depth)).or_default();
+        let slot = by_hostio
+            .entry(format!("{} d{}", entry.hostio, entry.depth))
+            .or_default();
         slot.0 += 1;
         slot.1 += entry.ink_before.saturating_sub(entry.ink_after);
     }
@@ -43,14 +48,35 @@ fn main() {
     node.fund(alice, tokens(1_000));
     node.set_ink_trace(true);
     let deadline = U256::from(node.timestamp() + 3_600);
-    let signature = config.kyc.approve(node.chain_id(), protocol.membership, alice, U256::from(1), deadline);
-    let join = IMembership::joinCall { member: alice, nonce: U256::from(1), deadline, signature };
-    let receipt = node.send(alice, protocol.membership, DEFAULT_JOINING_FEE_ETH, join.abi_encode());
+    let signature = config.kyc.approve(
+        node.chain_id(),
+        protocol.membership,
+        alice,
+        U256::from(1),
+        deadline,
+    );
+    let join = IMembership::joinCall {
+        member: alice,
+        nonce: U256::from(1),
+        deadline,
+        signature,
+    };
+    let receipt = node.send(
+        alice,
+        protocol.membership,
+        DEFAULT_JOINING_FEE_ETH,
+        join.abi_encode(),
+    );
     show("join", &receipt);
-    let buy = ICapitalPool::buyNxmCall { minNxmOut: U256::ZERO };
+    let buy = ICapitalPool::buyNxmCall {
+        minNxmOut: U256::ZERO,
+    };
     let receipt = node.send(alice, protocol.capital_pool, tokens(100), buy.abi_encode());
     show("buy", &receipt);
-    let sell = ICapitalPool::sellNxmCall { nxmIn: tokens(1_000), minEthOut: U256::ZERO };
+    let sell = ICapitalPool::sellNxmCall {
+        nxmIn: tokens(1_000),
+        minEthOut: U256::ZERO,
+    };
     let receipt = node.send(alice, protocol.capital_pool, U256::ZERO, sell.abi_encode());
     show("sell", &receipt);
 }

@@ -33,7 +33,10 @@ pub const CONTRACTS: [&str; 3] = ["nxm-token", "membership", "capital-pool"];
 
 /// The repository root (the workspace this crate belongs to).
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("deploy/ has a parent").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("deploy/ has a parent")
+        .to_path_buf()
 }
 
 /// Why a deployment or a scenario step failed.
@@ -124,41 +127,113 @@ pub struct DeployStep {
 ///
 /// # Errors
 /// [`DeployFailure`] naming the contract or wiring step that failed.
-pub fn deploy_to_devnode(node: &mut Devnode, config: &DeployConfig) -> Result<(Protocol, Vec<DeployStep>), DeployFailure> {
+pub fn deploy_to_devnode(
+    node: &mut Devnode,
+    config: &DeployConfig,
+) -> Result<(Protocol, Vec<DeployStep>), DeployFailure> {
     let root = workspace_root();
     let gov = config.governance;
     node.fund(gov, config.seed_eth + tokens(1_000));
     let mut steps = Vec::new();
-    let mut deploy = |node: &mut Devnode, package: &str, args: Vec<u8>| -> Result<Address, DeployFailure> {
-        let built = stylus_build::load_or_build(&root, package)
-            .map_err(|source| DeployFailure::Build { package: package.into(), source })?;
-        let deployed = node
-            .deploy(gov, &built.code, Some(&args), U256::ZERO)
-            .map_err(|source| DeployFailure::Deploy { package: package.into(), source: Box::new(source) })?;
-        let gas = deployed.create_gas + deployed.activation_gas.unwrap_or(0) + deployed.constructor_gas.unwrap_or(0);
-        steps.push(DeployStep {
-            name: format!("deploy {package} (create + activate + constructor)"),
-            gas_used: gas,
-            code_bytes: Some(built.code.len()),
-        });
-        Ok(deployed.address)
-    };
+    let mut deploy =
+        |node: &mut Devnode, package: &str, args: Vec<u8>| -> Result<Address, DeployFailure> {
+            let built = stylus_build::load_or_build(&root, package).map_err(|source| {
+                DeployFailure::Build {
+                    package: package.into(),
+                    source,
+                }
+            })?;
+            let deployed = node
+                .deploy(gov, &built.code, Some(&args), U256::ZERO)
+                .map_err(|source| DeployFailure::Deploy {
+                    package: package.into(),
+                    source: Box::new(source),
+                })?;
+            let gas = deployed.create_gas
+                + deployed.activation_gas.unwrap_or(0)
+                + deployed.constructor_gas.unwrap_or(0);
+            steps.push(DeployStep {
+                name: format!("deploy {package} (create + activate + constructor)"),
+                gas_used: gas,
+                code_bytes: Some(built.code.len()),
+            });
+            Ok(deployed.address)
+        };
     let nxm_token = deploy(node, "nxm-token", (gov,).abi_encode_params())?;
-    let membership = deploy(node, "membership", (gov, config.kyc.address()).abi_encode_params())?;
-    let capital_pool = deploy(node, "capital-pool", (gov, config.mcr_floor_eth).abi_encode_params())?;
-    let protocol = Protocol { nxm_token, membership, capital_pool };
+    let membership = deploy(
+        node,
+        "membership",
+        (gov, config.kyc.address()).abi_encode_params(),
+    )?;
+    let capital_pool = deploy(
+        node,
+        "capital-pool",
+        (gov, config.mcr_floor_eth).abi_encode_params(),
+    )?;
+    let protocol = Protocol {
+        nxm_token,
+        membership,
+        capital_pool,
+    };
 
     let wiring: [(&str, Address, Bytes, U256); 5] = [
-        ("nxm-token.setMembership", nxm_token, INxmToken::setMembershipCall { membership }.abi_encode().into(), U256::ZERO),
-        ("nxm-token.setOperator(capital pool)", nxm_token, INxmToken::setOperatorCall { operator: capital_pool, enabled: true }.abi_encode().into(), U256::ZERO),
-        ("membership.setContracts", membership, IMembership::setContractsCall { nxmToken: nxm_token, capitalPool: capital_pool }.abi_encode().into(), U256::ZERO),
-        ("capital-pool.setContracts", capital_pool, ICapitalPool::setContractsCall { nxmToken: nxm_token, cover: Address::ZERO, claims: Address::ZERO }.abi_encode().into(), U256::ZERO),
-        ("seed the capital pool", capital_pool, Bytes::new(), config.seed_eth),
+        (
+            "nxm-token.setMembership",
+            nxm_token,
+            INxmToken::setMembershipCall { membership }
+                .abi_encode()
+                .into(),
+            U256::ZERO,
+        ),
+        (
+            "nxm-token.setOperator(capital pool)",
+            nxm_token,
+            INxmToken::setOperatorCall {
+                operator: capital_pool,
+                enabled: true,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+        ),
+        (
+            "membership.setContracts",
+            membership,
+            IMembership::setContractsCall {
+                nxmToken: nxm_token,
+                capitalPool: capital_pool,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+        ),
+        (
+            "capital-pool.setContracts",
+            capital_pool,
+            ICapitalPool::setContractsCall {
+                nxmToken: nxm_token,
+                cover: Address::ZERO,
+                claims: Address::ZERO,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+        ),
+        (
+            "seed the capital pool",
+            capital_pool,
+            Bytes::new(),
+            config.seed_eth,
+        ),
     ];
     for (name, to, calldata, value) in wiring {
         let receipt = node.send(gov, to, value, calldata);
         check(name, &receipt)?;
-        steps.push(DeployStep { name: name.into(), gas_used: receipt.gas_used, code_bytes: None });
+        steps.push(DeployStep {
+            name: name.into(),
+            gas_used: receipt.gas_used,
+            code_bytes: None,
+        });
     }
     Ok((protocol, steps))
 }
@@ -173,7 +248,11 @@ pub fn check(step: &str, receipt: &Receipt) -> Result<(), DeployFailure> {
     }
     Err(DeployFailure::Reverted {
         step: step.into(),
-        data: receipt.return_data.iter().map(|b| format!("{b:02x}")).collect(),
+        data: receipt
+            .return_data
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
         error: receipt.error.clone().map(Box::new),
     })
 }
@@ -191,14 +270,22 @@ pub struct Tx<R> {
 /// # Errors
 /// [`DeployFailure::Reverted`] (labelled `step`) if the transaction fails or its return data
 /// does not decode.
-pub fn send<C: SolCall>(node: &mut Devnode, step: &str, from: Address, to: Address, value_wei: U256, call: &C) -> Result<Tx<C::Return>, DeployFailure> {
+pub fn send<C: SolCall>(
+    node: &mut Devnode,
+    step: &str,
+    from: Address,
+    to: Address,
+    value_wei: U256,
+    call: &C,
+) -> Result<Tx<C::Return>, DeployFailure> {
     let receipt = node.send(from, to, value_wei, call.abi_encode());
     check(step, &receipt)?;
-    let value = C::abi_decode_returns(&receipt.return_data).map_err(|e| DeployFailure::Reverted {
-        step: format!("{step} (undecodable return: {e})"),
-        data: String::new(),
-        error: None,
-    })?;
+    let value =
+        C::abi_decode_returns(&receipt.return_data).map_err(|e| DeployFailure::Reverted {
+            step: format!("{step} (undecodable return: {e})"),
+            data: String::new(),
+            error: None,
+        })?;
     Ok(Tx { value, receipt })
 }
 
@@ -216,7 +303,10 @@ impl KycAuthority {
     /// Never in practice: a keccak digest is a valid secp256k1 scalar with overwhelming
     /// probability.
     pub fn from_seed(seed: &[u8]) -> Self {
-        Self { key: SigningKey::from_slice(keccak256(seed).as_slice()).expect("a valid secp256k1 scalar") }
+        Self {
+            key: SigningKey::from_slice(keccak256(seed).as_slice())
+                .expect("a valid secp256k1 scalar"),
+        }
     }
 
     /// The authority's address (what `membership.kycAuthority()` must hold).
@@ -229,9 +319,19 @@ impl KycAuthority {
     ///
     /// # Panics
     /// If k256 fails to sign a 32-byte prehash, which it does not.
-    pub fn approve(&self, chain_id: u64, membership: Address, member: Address, nonce: U256, deadline: U256) -> Bytes {
+    pub fn approve(
+        &self,
+        chain_id: u64,
+        membership: Address,
+        member: Address,
+        nonce: U256,
+        deadline: U256,
+    ) -> Bytes {
         let digest = approval_digest(chain_id, membership, member, nonce, deadline);
-        let (signature, recovery) = self.key.sign_prehash_recoverable(digest.as_slice()).expect("prehash signing");
+        let (signature, recovery) = self
+            .key
+            .sign_prehash_recoverable(digest.as_slice())
+            .expect("prehash signing");
         let mut out = signature.to_bytes().to_vec();
         out.push(27 + recovery.to_byte());
         out.into()

@@ -29,7 +29,11 @@ fn fmt_tokens(wei: U256, decimals: usize) -> String {
     let whole = wei / U256::from(WAD);
     let frac = wei % U256::from(WAD);
     let frac = format!("{frac:0>18}");
-    if decimals == 0 { whole.to_string() } else { format!("{whole}.{}", &frac[..decimals]) }
+    if decimals == 0 {
+        whole.to_string()
+    } else {
+        format!("{whole}.{}", &frac[..decimals])
+    }
 }
 
 /// The pool's state after a step: spot buy price (ETH per NXM) and MCR%.
@@ -37,7 +41,10 @@ fn pool_state(node: &mut Devnode, protocol: &Protocol, who: Address) -> (String,
     match node.call_sol(who, protocol.capital_pool, &ICapitalPool::poolStateCall {}) {
         Ok(state) => {
             let bps: u64 = state.mcrRatioBps.to();
-            (format!("{} ETH", fmt_tokens(state.buyPriceWei, 6)), format!("{}.{:02} %", bps / 100, bps % 100))
+            (
+                format!("{} ETH", fmt_tokens(state.buyPriceWei, 6)),
+                format!("{}.{:02} %", bps / 100, bps % 100),
+            )
         }
         Err(e) => (format!("({e})"), String::new()),
     }
@@ -46,13 +53,21 @@ fn pool_state(node: &mut Devnode, protocol: &Protocol, who: Address) -> (String,
 fn run() -> Result<(), DeployFailure> {
     let mut node = Devnode::new();
     let config = DeployConfig::default();
-    println!("== Deploying the mutual into the embedded devnode (chain id {}) ==", node.chain_id());
+    println!(
+        "== Deploying the mutual into the embedded devnode (chain id {}) ==",
+        node.chain_id()
+    );
     let (protocol, steps) = deploy_to_devnode(&mut node, &config)?;
     for step in &steps {
-        let size = step.code_bytes.map_or_else(String::new, |b| format!("  ({b} bytes deployed)"));
+        let size = step
+            .code_bytes
+            .map_or_else(String::new, |b| format!("  ({b} bytes deployed)"));
         println!("  {:<58} {:>10} gas{size}", step.name, step.gas_used);
     }
-    println!("  nxm-token {}  membership {}  capital-pool {}", protocol.nxm_token, protocol.membership, protocol.capital_pool);
+    println!(
+        "  nxm-token {}  membership {}  capital-pool {}",
+        protocol.nxm_token, protocol.membership, protocol.capital_pool
+    );
 
     let alice = address_of_seed(b"alice");
     let bob = address_of_seed(b"bob");
@@ -61,9 +76,15 @@ fn run() -> Result<(), DeployFailure> {
 
     println!();
     println!("== Member session ==");
-    println!("  {:<52} {:>9}  {:>18}  {:>9}", "step", "gas", "NXM price", "MCR%");
+    println!(
+        "  {:<52} {:>9}  {:>18}  {:>9}",
+        "step", "gas", "NXM price", "MCR%"
+    );
     let (price, ratio) = pool_state(&mut node, &protocol, alice);
-    println!("  {:<52} {:>9}  {:>18}  {:>9}", "start (pool seeded, MCR at the floor)", "-", price, ratio);
+    println!(
+        "  {:<52} {:>9}  {:>18}  {:>9}",
+        "start (pool seeded, MCR at the floor)", "-", price, ratio
+    );
     let report = |node: &mut Devnode, step: &str, gas: Option<u64>| {
         let (price, ratio) = pool_state(node, &protocol, alice);
         let gas = gas.map_or_else(|| "-".to_string(), |g| g.to_string());
@@ -73,42 +94,164 @@ fn run() -> Result<(), DeployFailure> {
     let chain_id = node.chain_id();
     let deadline = U256::from(node.timestamp() + 86_400);
     let fee = mutual_interfaces::membership::DEFAULT_JOINING_FEE_ETH;
-    let alice_approval = config.kyc.approve(chain_id, protocol.membership, alice, U256::from(1), deadline);
-    report(&mut node, "KYC approval for alice signed locally (EIP-712)", None);
-    let join = IMembership::joinCall { member: alice, nonce: U256::from(1), deadline, signature: alice_approval };
-    let tx = send(&mut node, "alice joins", alice, protocol.membership, fee, &join)?;
-    report(&mut node, "alice joins (0.002 ETH fee held for the sweep)", Some(tx.receipt.gas_used));
+    let alice_approval = config.kyc.approve(
+        chain_id,
+        protocol.membership,
+        alice,
+        U256::from(1),
+        deadline,
+    );
+    report(
+        &mut node,
+        "KYC approval for alice signed locally (EIP-712)",
+        None,
+    );
+    let join = IMembership::joinCall {
+        member: alice,
+        nonce: U256::from(1),
+        deadline,
+        signature: alice_approval,
+    };
+    let tx = send(
+        &mut node,
+        "alice joins",
+        alice,
+        protocol.membership,
+        fee,
+        &join,
+    )?;
+    report(
+        &mut node,
+        "alice joins (0.002 ETH fee held for the sweep)",
+        Some(tx.receipt.gas_used),
+    );
 
-    let bob_approval = config.kyc.approve(chain_id, protocol.membership, bob, U256::from(2), deadline);
-    let join = IMembership::joinCall { member: bob, nonce: U256::from(2), deadline, signature: bob_approval };
+    let bob_approval =
+        config
+            .kyc
+            .approve(chain_id, protocol.membership, bob, U256::from(2), deadline);
+    let join = IMembership::joinCall {
+        member: bob,
+        nonce: U256::from(2),
+        deadline,
+        signature: bob_approval,
+    };
     let tx = send(&mut node, "bob joins", bob, protocol.membership, fee, &join)?;
     report(&mut node, "bob joins", Some(tx.receipt.gas_used));
 
     // Joining fees wait in membership; anyone sends them to the pool in one call.
-    let tx = send(&mut node, "bob sweeps the joining fees", bob, protocol.membership, U256::ZERO, &IMembership::sweepFeesCall {})?;
-    report(&mut node, &format!("bob sweeps {} ETH of joining fees to the pool", fmt_tokens(tx.value, 3)), Some(tx.receipt.gas_used));
+    let tx = send(
+        &mut node,
+        "bob sweeps the joining fees",
+        bob,
+        protocol.membership,
+        U256::ZERO,
+        &IMembership::sweepFeesCall {},
+    )?;
+    report(
+        &mut node,
+        &format!(
+            "bob sweeps {} ETH of joining fees to the pool",
+            fmt_tokens(tx.value, 3)
+        ),
+        Some(tx.receipt.gas_used),
+    );
 
-    let buy = ICapitalPool::buyNxmCall { minNxmOut: U256::ZERO };
-    let tx = send(&mut node, "alice buys NXM", alice, protocol.capital_pool, tokens(100), &buy)?;
+    let buy = ICapitalPool::buyNxmCall {
+        minNxmOut: U256::ZERO,
+    };
+    let tx = send(
+        &mut node,
+        "alice buys NXM",
+        alice,
+        protocol.capital_pool,
+        tokens(100),
+        &buy,
+    )?;
     let bought = tx.value;
-    report(&mut node, &format!("alice buys {} NXM for 100 ETH", fmt_tokens(bought, 2)), Some(tx.receipt.gas_used));
+    report(
+        &mut node,
+        &format!("alice buys {} NXM for 100 ETH", fmt_tokens(bought, 2)),
+        Some(tx.receipt.gas_used),
+    );
 
     let gift = tokens(1_000).min(bought / U256::from(2));
-    let transfer = INxmToken::transferCall { to: bob, amountNxm: gift };
-    let tx = send(&mut node, "alice transfers NXM to bob", alice, protocol.nxm_token, U256::ZERO, &transfer)?;
-    report(&mut node, &format!("alice transfers {} NXM to bob", fmt_tokens(gift, 2)), Some(tx.receipt.gas_used));
+    let transfer = INxmToken::transferCall {
+        to: bob,
+        amountNxm: gift,
+    };
+    let tx = send(
+        &mut node,
+        "alice transfers NXM to bob",
+        alice,
+        protocol.nxm_token,
+        U256::ZERO,
+        &transfer,
+    )?;
+    report(
+        &mut node,
+        &format!("alice transfers {} NXM to bob", fmt_tokens(gift, 2)),
+        Some(tx.receipt.gas_used),
+    );
 
-    let sell = ICapitalPool::sellNxmCall { nxmIn: gift, minEthOut: U256::ZERO };
-    let tx = send(&mut node, "bob sells his NXM", bob, protocol.capital_pool, U256::ZERO, &sell)?;
-    report(&mut node, &format!("bob sells {} NXM for {} ETH", fmt_tokens(gift, 2), fmt_tokens(tx.value, 4)), Some(tx.receipt.gas_used));
+    let sell = ICapitalPool::sellNxmCall {
+        nxmIn: gift,
+        minEthOut: U256::ZERO,
+    };
+    let tx = send(
+        &mut node,
+        "bob sells his NXM",
+        bob,
+        protocol.capital_pool,
+        U256::ZERO,
+        &sell,
+    )?;
+    report(
+        &mut node,
+        &format!(
+            "bob sells {} NXM for {} ETH",
+            fmt_tokens(gift, 2),
+            fmt_tokens(tx.value, 4)
+        ),
+        Some(tx.receipt.gas_used),
+    );
 
     let rest = bought - gift;
-    let sell = ICapitalPool::sellNxmCall { nxmIn: rest, minEthOut: U256::ZERO };
-    let tx = send(&mut node, "alice sells the rest", alice, protocol.capital_pool, U256::ZERO, &sell)?;
-    report(&mut node, &format!("alice sells {} NXM for {} ETH", fmt_tokens(rest, 2), fmt_tokens(tx.value, 4)), Some(tx.receipt.gas_used));
+    let sell = ICapitalPool::sellNxmCall {
+        nxmIn: rest,
+        minEthOut: U256::ZERO,
+    };
+    let tx = send(
+        &mut node,
+        "alice sells the rest",
+        alice,
+        protocol.capital_pool,
+        U256::ZERO,
+        &sell,
+    )?;
+    report(
+        &mut node,
+        &format!(
+            "alice sells {} NXM for {} ETH",
+            fmt_tokens(rest, 2),
+            fmt_tokens(tx.value, 4)
+        ),
+        Some(tx.receipt.gas_used),
+    );
 
-    let tx = send(&mut node, "alice leaves", alice, protocol.membership, U256::ZERO, &IMembership::leaveCall {})?;
-    report(&mut node, "alice leaves (no NXM left, nothing locked)", Some(tx.receipt.gas_used));
+    let tx = send(
+        &mut node,
+        "alice leaves",
+        alice,
+        protocol.membership,
+        U256::ZERO,
+        &IMembership::leaveCall {},
+    )?;
+    report(
+        &mut node,
+        "alice leaves (no NXM left, nothing locked)",
+        Some(tx.receipt.gas_used),
+    );
 
     let members = node.call_sol(alice, protocol.membership, &IMembership::memberCountCall {});
     println!();

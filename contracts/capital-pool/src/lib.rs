@@ -22,9 +22,9 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, U256, U64};
 use mutual_interfaces::{
     capital_pool::{
-        cover::IActiveCover, BuyAboveTradeLimit, ClaimPaid, ContractsSet, CurveUnavailable, Deposit,
-        EthTransferFailed, GovernanceChanged, InsufficientPoolEth, InvalidArgument, McrFloorSet,
-        McrRatioAboveBuyLimit, McrUpdated, NxmBought, NxmSold, SellAboveTradeLimit,
+        cover::IActiveCover, BuyAboveTradeLimit, ClaimPaid, ContractsSet, CurveUnavailable,
+        Deposit, EthTransferFailed, GovernanceChanged, InsufficientPoolEth, InvalidArgument,
+        McrFloorSet, McrRatioAboveBuyLimit, McrUpdated, NxmBought, NxmSold, SellAboveTradeLimit,
         SlippageExceeded, TreasuryTransfer, Unauthorized,
     },
     nxm_token::INxmToken,
@@ -98,7 +98,11 @@ impl CapitalPool {
     /// # Errors
     /// [`PoolError::InvalidArgument`] for a zero governance address or a zero floor.
     #[constructor]
-    pub fn constructor(&mut self, governance: Address, mcr_floor_eth: U256) -> Result<(), PoolError> {
+    pub fn constructor(
+        &mut self,
+        governance: Address,
+        mcr_floor_eth: U256,
+    ) -> Result<(), PoolError> {
         if governance.is_zero() || mcr_floor_eth.is_zero() {
             return Err(PoolError::InvalidArgument(InvalidArgument {}));
         }
@@ -106,7 +110,8 @@ impl CapitalPool {
         self.mcr_floor_eth.set(mcr_floor_eth);
         self.mcr_eth.set(mcr_floor_eth);
         self.desired_mcr_eth.set(mcr_floor_eth);
-        self.mcr_updated_at_secs.set(U64::from(self.vm().block_timestamp()));
+        self.mcr_updated_at_secs
+            .set(U64::from(self.vm().block_timestamp()));
         Ok(())
     }
 
@@ -118,7 +123,10 @@ impl CapitalPool {
     #[payable]
     pub fn receive(&mut self) -> Result<(), Vec<u8>> {
         let vm = self.vm();
-        vm.log(Deposit { from: vm.msg_sender(), amountEth: vm.msg_value() });
+        vm.log(Deposit {
+            from: vm.msg_sender(),
+            amountEth: vm.msg_value(),
+        });
         Ok(())
     }
 
@@ -153,7 +161,11 @@ impl CapitalPool {
         let token = INxmToken::new(self.nxm_token.get());
         let context = Call::new_mutating(self);
         token.mint(self.vm(), context, buyer, nxm_out)?;
-        self.vm().log(NxmBought { member: buyer, ethIn: eth_in, nxmOut: nxm_out });
+        self.vm().log(NxmBought {
+            member: buyer,
+            ethIn: eth_in,
+            nxmOut: nxm_out,
+        });
         Ok(nxm_out)
     }
 
@@ -186,7 +198,11 @@ impl CapitalPool {
         let token = INxmToken::new(self.nxm_token.get());
         let context = Call::new_mutating(self);
         token.operator_burn(self.vm(), context, seller, nxm_in)?;
-        self.vm().log(NxmSold { member: seller, nxmIn: nxm_in, ethOut: eth_out });
+        self.vm().log(NxmSold {
+            member: seller,
+            nxmIn: nxm_in,
+            ethOut: eth_out,
+        });
         self.send_eth(seller, eth_out)?;
         Ok(eth_out)
     }
@@ -216,7 +232,10 @@ impl CapitalPool {
         self.only(self.claims.get())?;
         self.check_payout(to, amount_eth)?;
         self.update_mcr_if_due(true)?;
-        self.vm().log(ClaimPaid { to, amountEth: amount_eth });
+        self.vm().log(ClaimPaid {
+            to,
+            amountEth: amount_eth,
+        });
         self.send_eth(to, amount_eth)
     }
 
@@ -231,7 +250,10 @@ impl CapitalPool {
     pub fn transfer_treasury(&mut self, to: Address, amount_eth: U256) -> Result<(), PoolError> {
         self.only(self.governance.get())?;
         self.check_payout(to, amount_eth)?;
-        self.vm().log(TreasuryTransfer { to, amountEth: amount_eth });
+        self.vm().log(TreasuryTransfer {
+            to,
+            amountEth: amount_eth,
+        });
         self.send_eth(to, amount_eth)
     }
 
@@ -244,7 +266,12 @@ impl CapitalPool {
     ///
     /// # Events
     /// [`ContractsSet`].
-    pub fn set_contracts(&mut self, nxm_token: Address, cover: Address, claims: Address) -> Result<(), PoolError> {
+    pub fn set_contracts(
+        &mut self,
+        nxm_token: Address,
+        cover: Address,
+        claims: Address,
+    ) -> Result<(), PoolError> {
         self.only(self.governance.get())?;
         if nxm_token.is_zero() {
             return Err(PoolError::InvalidArgument(InvalidArgument {}));
@@ -252,7 +279,11 @@ impl CapitalPool {
         self.nxm_token.set(nxm_token);
         self.cover.set(cover);
         self.claims.set(claims);
-        self.vm().log(ContractsSet { nxmToken: nxm_token, cover, claims });
+        self.vm().log(ContractsSet {
+            nxmToken: nxm_token,
+            cover,
+            claims,
+        });
         Ok(())
     }
 
@@ -269,7 +300,9 @@ impl CapitalPool {
             return Err(PoolError::InvalidArgument(InvalidArgument {}));
         }
         self.mcr_floor_eth.set(mcr_floor_eth);
-        self.vm().log(McrFloorSet { mcrFloorEth: mcr_floor_eth });
+        self.vm().log(McrFloorSet {
+            mcrFloorEth: mcr_floor_eth,
+        });
         Ok(())
     }
 
@@ -287,7 +320,10 @@ impl CapitalPool {
             return Err(PoolError::InvalidArgument(InvalidArgument {}));
         }
         self.governance.set(new_governance);
-        self.vm().log(GovernanceChanged { previousGovernance: previous, newGovernance: new_governance });
+        self.vm().log(GovernanceChanged {
+            previousGovernance: previous,
+            newGovernance: new_governance,
+        });
         Ok(())
     }
 
@@ -322,7 +358,8 @@ impl CapitalPool {
     /// As [`CapitalPool::buy_nxm`]'s curve errors.
     pub fn quote_buy(&self, eth_in: U256) -> Result<U256, PoolError> {
         let (pool_eth, mcr_eth) = (self.pool_value(), self.current_mcr()?);
-        curve::nxm_out_for_eth(pool_eth, mcr_eth, eth_in).map_err(|e| curve_error(e, pool_eth, mcr_eth))
+        curve::nxm_out_for_eth(pool_eth, mcr_eth, eth_in)
+            .map_err(|e| curve_error(e, pool_eth, mcr_eth))
     }
 
     /// ETH a sale of `nxm_in` would pay now (the same computation and errors as `sell_nxm`).
@@ -331,7 +368,8 @@ impl CapitalPool {
     /// As [`CapitalPool::sell_nxm`]'s curve errors.
     pub fn quote_sell(&self, nxm_in: U256) -> Result<U256, PoolError> {
         let (pool_eth, mcr_eth) = (self.pool_value(), self.current_mcr()?);
-        curve::eth_out_for_nxm(pool_eth, mcr_eth, nxm_in).map_err(|e| curve_error(e, pool_eth, mcr_eth))
+        curve::eth_out_for_nxm(pool_eth, mcr_eth, nxm_in)
+            .map_err(|e| curve_error(e, pool_eth, mcr_eth))
     }
 
     /// The address holding the governance role.
@@ -358,9 +396,13 @@ impl CapitalPool {
 
     /// The MCR smoothed from the stored value toward the stored target up to now.
     fn current_mcr(&self) -> Result<U256, PoolError> {
-        let elapsed = self.vm().block_timestamp().saturating_sub(self.mcr_updated_at_secs.get().to());
+        let elapsed = self
+            .vm()
+            .block_timestamp()
+            .saturating_sub(self.mcr_updated_at_secs.get().to());
         let (stored, desired) = (self.mcr_eth.get(), self.desired_mcr_eth.get());
-        mcr::smoothed_mcr_eth(stored, desired, elapsed).map_err(|e| curve_error(e, U256::ZERO, stored))
+        mcr::smoothed_mcr_eth(stored, desired, elapsed)
+            .map_err(|e| curve_error(e, U256::ZERO, stored))
     }
 
     /// Stores the MCR smoothed up to now and a new target `max(floor, active cover / 4.8)`, if
@@ -380,12 +422,17 @@ impl CapitalPool {
         };
         let mcr_eth = self.current_mcr()?;
         let floor = self.mcr_floor_eth.get();
-        let desired_mcr_eth = mcr::desired_mcr_eth(active_cover_eth, mcr::GEARING_FACTOR_BPS, floor)
-            .map_err(|e| curve_error(e, U256::ZERO, floor))?;
+        let desired_mcr_eth =
+            mcr::desired_mcr_eth(active_cover_eth, mcr::GEARING_FACTOR_BPS, floor)
+                .map_err(|e| curve_error(e, U256::ZERO, floor))?;
         self.mcr_eth.set(mcr_eth);
         self.desired_mcr_eth.set(desired_mcr_eth);
         self.mcr_updated_at_secs.set(U64::from(now));
-        self.vm().log(McrUpdated { mcrEth: mcr_eth, desiredMcrEth: desired_mcr_eth, activeCoverEth: active_cover_eth });
+        self.vm().log(McrUpdated {
+            mcrEth: mcr_eth,
+            desiredMcrEth: desired_mcr_eth,
+            activeCoverEth: active_cover_eth,
+        });
         Ok(true)
     }
 
@@ -406,8 +453,12 @@ impl CapitalPool {
 
     /// Sends ETH, last: the recipient may run code, but every state change is already made.
     fn send_eth(&mut self, to: Address, amount_eth: U256) -> Result<(), PoolError> {
-        transfer_eth(self.vm(), to, amount_eth)
-            .map_err(|_| PoolError::EthTransferFailed(EthTransferFailed { to, amountEth: amount_eth }))
+        transfer_eth(self.vm(), to, amount_eth).map_err(|_| {
+            PoolError::EthTransferFailed(EthTransferFailed {
+                to,
+                amountEth: amount_eth,
+            })
+        })
     }
 }
 
@@ -415,17 +466,29 @@ impl CapitalPool {
 fn curve_error(error: MathError, pool_eth: U256, mcr_eth: U256) -> PoolError {
     match error {
         MathError::McrRatioAboveBuyLimit { mcr_ratio_bps } => {
-            PoolError::McrRatioAboveBuyLimit(McrRatioAboveBuyLimit { mcrRatioBps: mcr_ratio_bps })
+            PoolError::McrRatioAboveBuyLimit(McrRatioAboveBuyLimit {
+                mcrRatioBps: mcr_ratio_bps,
+            })
         }
         MathError::BuyAboveTradeLimit { eth_in, max_eth_in } => {
-            PoolError::BuyAboveTradeLimit(BuyAboveTradeLimit { ethIn: eth_in, maxEthIn: max_eth_in })
+            PoolError::BuyAboveTradeLimit(BuyAboveTradeLimit {
+                ethIn: eth_in,
+                maxEthIn: max_eth_in,
+            })
         }
         MathError::SellAboveTradeLimit { nxm_in, max_nxm_in } => {
-            PoolError::SellAboveTradeLimit(SellAboveTradeLimit { nxmIn: nxm_in, maxNxmIn: max_nxm_in })
+            PoolError::SellAboveTradeLimit(SellAboveTradeLimit {
+                nxmIn: nxm_in,
+                maxNxmIn: max_nxm_in,
+            })
         }
-        MathError::Overflow | MathError::DivisionByZero | MathError::ZeroMcr | MathError::RatioTooHigh { .. } => {
-            PoolError::CurveUnavailable(CurveUnavailable { poolValueEth: pool_eth, mcrEth: mcr_eth })
-        }
+        MathError::Overflow
+        | MathError::DivisionByZero
+        | MathError::ZeroMcr
+        | MathError::RatioTooHigh { .. } => PoolError::CurveUnavailable(CurveUnavailable {
+            poolValueEth: pool_eth,
+            mcrEth: mcr_eth,
+        }),
     }
 }
 

@@ -8,12 +8,13 @@ use alloc::{vec, vec::Vec};
 use alloy_primitives::{address, Address, U256};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use mutual_interfaces::{
-    capital_pool::{
-        BuyAboveTradeLimit, ClaimPaid, ContractsSet, CurveUnavailable, Deposit, EthTransferFailed, GovernanceChanged,
-        InsufficientPoolEth, InvalidArgument, McrFloorSet, McrRatioAboveBuyLimit, McrUpdated,
-        NxmBought, NxmSold, SellAboveTradeLimit, SlippageExceeded, TreasuryTransfer, Unauthorized,
-    },
     capital_pool::cover::abi::IActiveCover,
+    capital_pool::{
+        BuyAboveTradeLimit, ClaimPaid, ContractsSet, CurveUnavailable, Deposit, EthTransferFailed,
+        GovernanceChanged, InsufficientPoolEth, InvalidArgument, McrFloorSet,
+        McrRatioAboveBuyLimit, McrUpdated, NxmBought, NxmSold, SellAboveTradeLimit,
+        SlippageExceeded, TreasuryTransfer, Unauthorized,
+    },
     nxm_token::abi::INxmToken,
 };
 use mutual_math::{curve, mcr as mcr_math};
@@ -60,7 +61,9 @@ fn last_log<E: SolEvent>(vm: &TestVM) -> E {
 }
 
 fn has_log<E: SolEvent>(vm: &TestVM) -> bool {
-    vm.get_emitted_logs().iter().any(|(topics, _)| topics.first() == Some(&E::SIGNATURE_HASH))
+    vm.get_emitted_logs()
+        .iter()
+        .any(|(topics, _)| topics.first() == Some(&E::SIGNATURE_HASH))
 }
 
 #[test]
@@ -68,7 +71,16 @@ fn constructor_sets_roles_and_mcr_at_the_floor() {
     let (_vm, pool) = pool_with(eth(20_000));
     assert_eq!(pool.governance(), GOVERNANCE);
     let state = pool.pool_state().ok().unwrap();
-    assert_eq!((state.0, state.1, state.2, state.3, state.4), (eth(20_000), eth(10_000), eth(10_000), eth(10_000), U256::from(START)));
+    assert_eq!(
+        (state.0, state.1, state.2, state.3, state.4),
+        (
+            eth(20_000),
+            eth(10_000),
+            eth(10_000),
+            eth(10_000),
+            U256::from(START)
+        )
+    );
     assert_eq!(state.5, U256::from(20_000));
 }
 
@@ -76,8 +88,14 @@ fn constructor_sets_roles_and_mcr_at_the_floor() {
 fn constructor_rejects_zero_governance_and_floor() {
     let vm = TestVM::default();
     let mut pool = CapitalPool::from(&vm);
-    assert_eq!(revert(pool.constructor(Address::ZERO, eth(1))), InvalidArgument {}.abi_encode());
-    assert_eq!(revert(pool.constructor(GOVERNANCE, U256::ZERO)), InvalidArgument {}.abi_encode());
+    assert_eq!(
+        revert(pool.constructor(Address::ZERO, eth(1))),
+        InvalidArgument {}.abi_encode()
+    );
+    assert_eq!(
+        revert(pool.constructor(GOVERNANCE, U256::ZERO)),
+        InvalidArgument {}.abi_encode()
+    );
     assert_eq!(pool.governance(), Address::ZERO);
 }
 
@@ -97,11 +115,18 @@ fn buy_mints_the_curve_amount_to_the_buyer() {
     vm.set_sender(MEMBER);
     vm.set_value(eth(100));
     let expected = curve::nxm_out_for_eth(eth(20_000), eth(10_000), eth(100)).unwrap();
-    let mint = INxmToken::mintCall { to: MEMBER, amountNxm: expected }.abi_encode();
+    let mint = INxmToken::mintCall {
+        to: MEMBER,
+        amountNxm: expected,
+    }
+    .abi_encode();
     vm.mock_call(TOKEN, mint, U256::ZERO, Ok(vec![]));
     assert_eq!(pool.buy_nxm(expected).ok(), Some(expected));
     let bought: NxmBought = last_log(&vm);
-    assert_eq!((bought.member, bought.ethIn, bought.nxmOut), (MEMBER, eth(100), expected));
+    assert_eq!(
+        (bought.member, bought.ethIn, bought.nxmOut),
+        (MEMBER, eth(100), expected)
+    );
     // Less than an hour after deployment: no MCR update.
     assert!(!has_log::<McrUpdated>(&vm));
 }
@@ -113,11 +138,18 @@ fn buy_updates_the_mcr_once_an_hour() {
     vm.set_sender(MEMBER);
     vm.set_value(eth(100));
     let expected = curve::nxm_out_for_eth(eth(20_000), eth(10_000), eth(100)).unwrap();
-    let mint = INxmToken::mintCall { to: MEMBER, amountNxm: expected }.abi_encode();
+    let mint = INxmToken::mintCall {
+        to: MEMBER,
+        amountNxm: expected,
+    }
+    .abi_encode();
     vm.mock_call(TOKEN, mint, U256::ZERO, Ok(vec![]));
     assert!(pool.buy_nxm(U256::ZERO).is_ok());
     assert!(has_log::<McrUpdated>(&vm));
-    assert_eq!(pool.pool_state().ok().unwrap().4, U256::from(START + MCR_MIN_UPDATE_SECS));
+    assert_eq!(
+        pool.pool_state().ok().unwrap().4,
+        U256::from(START + MCR_MIN_UPDATE_SECS)
+    );
 }
 
 #[test]
@@ -125,7 +157,10 @@ fn buy_reverts_on_each_limit_and_changes_nothing() {
     // No ETH.
     let (vm, mut pool) = pool_with(eth(20_000));
     vm.set_sender(MEMBER);
-    assert_eq!(revert(pool.buy_nxm(U256::ZERO)), InvalidArgument {}.abi_encode());
+    assert_eq!(
+        revert(pool.buy_nxm(U256::ZERO)),
+        InvalidArgument {}.abi_encode()
+    );
     // Above 400 % MCR before the trade.
     // (The pool's balance already includes the ETH sent: 40 002 - 1 = 40 001 ETH before.)
     let (vm, mut pool) = pool_with(eth(40_002));
@@ -133,7 +168,10 @@ fn buy_reverts_on_each_limit_and_changes_nothing() {
     vm.set_value(eth(1));
     assert_eq!(
         revert(pool.buy_nxm(U256::ZERO)),
-        McrRatioAboveBuyLimit { mcrRatioBps: U256::from(40_001) }.abi_encode()
+        McrRatioAboveBuyLimit {
+            mcrRatioBps: U256::from(40_001)
+        }
+        .abi_encode()
     );
     // More than 5 % of the MCR.
     let (vm, mut pool) = pool_with(eth(20_501));
@@ -141,7 +179,11 @@ fn buy_reverts_on_each_limit_and_changes_nothing() {
     vm.set_value(eth(501));
     assert_eq!(
         revert(pool.buy_nxm(U256::ZERO)),
-        BuyAboveTradeLimit { ethIn: eth(501), maxEthIn: eth(500) }.abi_encode()
+        BuyAboveTradeLimit {
+            ethIn: eth(501),
+            maxEthIn: eth(500)
+        }
+        .abi_encode()
     );
     // Slippage.
     let (vm, mut pool) = pool_with(eth(20_100));
@@ -150,7 +192,11 @@ fn buy_reverts_on_each_limit_and_changes_nothing() {
     let expected = curve::nxm_out_for_eth(eth(20_000), eth(10_000), eth(100)).unwrap();
     assert_eq!(
         revert(pool.buy_nxm(expected + U256::from(1))),
-        SlippageExceeded { amountOut: expected, minAmountOut: expected + U256::from(1) }.abi_encode()
+        SlippageExceeded {
+            amountOut: expected,
+            minAmountOut: expected + U256::from(1)
+        }
+        .abi_encode()
     );
     assert!(!has_log::<NxmBought>(&vm) && !has_log::<McrUpdated>(&vm));
     assert_eq!(pool.pool_state().ok().unwrap().4, U256::from(START));
@@ -162,7 +208,11 @@ fn buy_passes_the_token_revert_on() {
     vm.set_sender(MEMBER);
     vm.set_value(eth(100));
     let expected = curve::nxm_out_for_eth(eth(20_000), eth(10_000), eth(100)).unwrap();
-    let mint = INxmToken::mintCall { to: MEMBER, amountNxm: expected }.abi_encode();
+    let mint = INxmToken::mintCall {
+        to: MEMBER,
+        amountNxm: expected,
+    }
+    .abi_encode();
     let token_error = vec![0xde, 0xad, 0xbe, 0xef];
     vm.mock_call(TOKEN, mint, U256::ZERO, Err(token_error.clone()));
     assert_eq!(revert(pool.buy_nxm(U256::ZERO)), token_error);
@@ -175,31 +225,49 @@ fn sell_burns_then_pays_the_curve_amount() {
     vm.set_sender(MEMBER);
     let nxm_in = eth(1_000);
     let expected = curve::eth_out_for_nxm(eth(20_000), eth(10_000), nxm_in).unwrap();
-    let burn = INxmToken::operatorBurnCall { from: MEMBER, amountNxm: nxm_in }.abi_encode();
+    let burn = INxmToken::operatorBurnCall {
+        from: MEMBER,
+        amountNxm: nxm_in,
+    }
+    .abi_encode();
     vm.mock_call(TOKEN, burn, U256::ZERO, Ok(vec![]));
     vm.mock_call(MEMBER, vec![], expected, Ok(vec![]));
     assert_eq!(pool.sell_nxm(nxm_in, expected).ok(), Some(expected));
     let sold: NxmSold = last_log(&vm);
-    assert_eq!((sold.member, sold.nxmIn, sold.ethOut), (MEMBER, nxm_in, expected));
+    assert_eq!(
+        (sold.member, sold.nxmIn, sold.ethOut),
+        (MEMBER, nxm_in, expected)
+    );
 }
 
 #[test]
 fn sell_reverts_on_each_limit() {
     let (vm, mut pool) = pool_with(eth(20_000));
     vm.set_sender(MEMBER);
-    assert_eq!(revert(pool.sell_nxm(U256::ZERO, U256::ZERO)), InvalidArgument {}.abi_encode());
+    assert_eq!(
+        revert(pool.sell_nxm(U256::ZERO, U256::ZERO)),
+        InvalidArgument {}.abi_encode()
+    );
     // Over the 5 % cap.
     let max_in = curve::max_nxm_in(eth(20_000), eth(10_000)).unwrap();
     assert_eq!(
         revert(pool.sell_nxm(max_in + U256::from(1), U256::ZERO)),
-        SellAboveTradeLimit { nxmIn: max_in + U256::from(1), maxNxmIn: max_in }.abi_encode()
+        SellAboveTradeLimit {
+            nxmIn: max_in + U256::from(1),
+            maxNxmIn: max_in
+        }
+        .abi_encode()
     );
     // At 100 % MCR nothing can be sold.
     let (vm, mut pool) = pool_with(eth(10_000));
     vm.set_sender(MEMBER);
     assert_eq!(
         revert(pool.sell_nxm(U256::from(1), U256::ZERO)),
-        SellAboveTradeLimit { nxmIn: U256::from(1), maxNxmIn: U256::ZERO }.abi_encode()
+        SellAboveTradeLimit {
+            nxmIn: U256::from(1),
+            maxNxmIn: U256::ZERO
+        }
+        .abi_encode()
     );
     // Slippage.
     let (vm, mut pool) = pool_with(eth(20_000));
@@ -207,7 +275,11 @@ fn sell_reverts_on_each_limit() {
     let out = curve::eth_out_for_nxm(eth(20_000), eth(10_000), eth(10)).unwrap();
     assert_eq!(
         revert(pool.sell_nxm(eth(10), out + U256::from(1))),
-        SlippageExceeded { amountOut: out, minAmountOut: out + U256::from(1) }.abi_encode()
+        SlippageExceeded {
+            amountOut: out,
+            minAmountOut: out + U256::from(1)
+        }
+        .abi_encode()
     );
     assert!(!has_log::<NxmSold>(&vm) && !has_log::<McrUpdated>(&vm));
 }
@@ -217,12 +289,20 @@ fn sell_fails_when_the_eth_cannot_be_sent() {
     let (vm, mut pool) = pool_with(eth(20_000));
     vm.set_sender(MEMBER);
     let out = curve::eth_out_for_nxm(eth(20_000), eth(10_000), eth(10)).unwrap();
-    let burn = INxmToken::operatorBurnCall { from: MEMBER, amountNxm: eth(10) }.abi_encode();
+    let burn = INxmToken::operatorBurnCall {
+        from: MEMBER,
+        amountNxm: eth(10),
+    }
+    .abi_encode();
     vm.mock_call(TOKEN, burn, U256::ZERO, Ok(vec![]));
     vm.mock_call(MEMBER, vec![], out, Err(vec![]));
     assert_eq!(
         revert(pool.sell_nxm(eth(10), U256::ZERO)),
-        EthTransferFailed { to: MEMBER, amountEth: out }.abi_encode()
+        EthTransferFailed {
+            to: MEMBER,
+            amountEth: out
+        }
+        .abi_encode()
     );
 }
 
@@ -240,7 +320,11 @@ fn mcr_is_smoothed_toward_active_cover_over_time() {
     assert_eq!(pool.update_mcr().ok(), Some(true));
     let updated: McrUpdated = last_log(&vm);
     assert_eq!(
-        (updated.mcrEth, updated.desiredMcrEth, updated.activeCoverEth),
+        (
+            updated.mcrEth,
+            updated.desiredMcrEth,
+            updated.activeCoverEth
+        ),
         (eth(10_000), eth(20_000), eth(96_000))
     );
     // A day later the MCR has moved by the 100 bps cap of one update.
@@ -249,7 +333,11 @@ fn mcr_is_smoothed_toward_active_cover_over_time() {
     assert_eq!(expected, eth(10_100));
     assert_eq!(pool.pool_state().ok().unwrap().1, expected);
     assert_eq!(pool.update_mcr().ok(), Some(true));
-    assert_eq!(pool.mcr_eth.get(), expected, "the update stores the smoothed value");
+    assert_eq!(
+        pool.mcr_eth.get(),
+        expected,
+        "the update stores the smoothed value"
+    );
 }
 
 #[test]
@@ -261,11 +349,21 @@ fn pay_claim_is_for_the_claims_contract_only() {
         Unauthorized { caller: MEMBER }.abi_encode()
     );
     vm.set_sender(CLAIMS);
-    assert_eq!(revert(pool.pay_claim(Address::ZERO, eth(1))), InvalidArgument {}.abi_encode());
-    assert_eq!(revert(pool.pay_claim(MEMBER, U256::ZERO)), InvalidArgument {}.abi_encode());
+    assert_eq!(
+        revert(pool.pay_claim(Address::ZERO, eth(1))),
+        InvalidArgument {}.abi_encode()
+    );
+    assert_eq!(
+        revert(pool.pay_claim(MEMBER, U256::ZERO)),
+        InvalidArgument {}.abi_encode()
+    );
     assert_eq!(
         revert(pool.pay_claim(MEMBER, eth(20_001))),
-        InsufficientPoolEth { requestedEth: eth(20_001), availableEth: eth(20_000) }.abi_encode()
+        InsufficientPoolEth {
+            requestedEth: eth(20_001),
+            availableEth: eth(20_000)
+        }
+        .abi_encode()
     );
     vm.mock_call(MEMBER, vec![], eth(5), Ok(vec![]));
     assert!(pool.pay_claim(MEMBER, eth(5)).is_ok());
@@ -279,9 +377,15 @@ fn pay_claim_is_for_the_claims_contract_only() {
 fn treasury_transfer_is_governance_only() {
     let (vm, mut pool) = pool_with(eth(20_000));
     vm.set_sender(MEMBER);
-    assert_eq!(revert(pool.transfer_treasury(MEMBER, eth(1))), Unauthorized { caller: MEMBER }.abi_encode());
+    assert_eq!(
+        revert(pool.transfer_treasury(MEMBER, eth(1))),
+        Unauthorized { caller: MEMBER }.abi_encode()
+    );
     vm.set_sender(GOVERNANCE);
-    assert_eq!(revert(pool.transfer_treasury(MEMBER, U256::ZERO)), InvalidArgument {}.abi_encode());
+    assert_eq!(
+        revert(pool.transfer_treasury(MEMBER, U256::ZERO)),
+        InvalidArgument {}.abi_encode()
+    );
     vm.mock_call(MEMBER, vec![], eth(3), Ok(vec![]));
     assert!(pool.transfer_treasury(MEMBER, eth(3)).is_ok());
     let moved: TreasuryTransfer = last_log(&vm);
@@ -293,28 +397,49 @@ fn governance_setters_check_the_role_and_log() {
     let (vm, mut pool) = pool_with(eth(1));
     vm.set_sender(MEMBER);
     let unauthorized = Unauthorized { caller: MEMBER }.abi_encode();
-    assert_eq!(revert(pool.set_contracts(TOKEN, COVER, CLAIMS)), unauthorized);
+    assert_eq!(
+        revert(pool.set_contracts(TOKEN, COVER, CLAIMS)),
+        unauthorized
+    );
     assert_eq!(revert(pool.set_mcr_floor(eth(1))), unauthorized);
     assert_eq!(revert(pool.set_governance(MEMBER)), unauthorized);
 
     vm.set_sender(GOVERNANCE);
-    assert_eq!(revert(pool.set_contracts(Address::ZERO, COVER, CLAIMS)), InvalidArgument {}.abi_encode());
+    assert_eq!(
+        revert(pool.set_contracts(Address::ZERO, COVER, CLAIMS)),
+        InvalidArgument {}.abi_encode()
+    );
     assert!(pool.set_contracts(TOKEN, COVER, CLAIMS).is_ok());
     let set: ContractsSet = last_log(&vm);
-    assert_eq!((set.nxmToken, set.cover, set.claims), (TOKEN, COVER, CLAIMS));
+    assert_eq!(
+        (set.nxmToken, set.cover, set.claims),
+        (TOKEN, COVER, CLAIMS)
+    );
 
-    assert_eq!(revert(pool.set_mcr_floor(U256::ZERO)), InvalidArgument {}.abi_encode());
+    assert_eq!(
+        revert(pool.set_mcr_floor(U256::ZERO)),
+        InvalidArgument {}.abi_encode()
+    );
     assert!(pool.set_mcr_floor(eth(12_000)).is_ok());
     assert_eq!(last_log::<McrFloorSet>(&vm).mcrFloorEth, eth(12_000));
     assert_eq!(pool.pool_state().ok().unwrap().3, eth(12_000));
 
-    assert_eq!(revert(pool.set_governance(Address::ZERO)), InvalidArgument {}.abi_encode());
+    assert_eq!(
+        revert(pool.set_governance(Address::ZERO)),
+        InvalidArgument {}.abi_encode()
+    );
     assert!(pool.set_governance(MEMBER).is_ok());
     let changed: GovernanceChanged = last_log(&vm);
-    assert_eq!((changed.previousGovernance, changed.newGovernance), (GOVERNANCE, MEMBER));
+    assert_eq!(
+        (changed.previousGovernance, changed.newGovernance),
+        (GOVERNANCE, MEMBER)
+    );
     assert_eq!(pool.governance(), MEMBER);
     // The old governance has lost the role.
-    assert_eq!(revert(pool.set_mcr_floor(eth(1))), Unauthorized { caller: GOVERNANCE }.abi_encode());
+    assert_eq!(
+        revert(pool.set_mcr_floor(eth(1))),
+        Unauthorized { caller: GOVERNANCE }.abi_encode()
+    );
 }
 
 #[test]
@@ -322,13 +447,29 @@ fn views_match_the_math_crate() {
     let (_vm, pool) = pool_with(eth(25_000));
     let state = pool.pool_state().ok().unwrap();
     let (buy, sell) = (state.6, state.7);
-    assert_eq!(buy, curve::spot_price_wei(eth(25_000), eth(10_000)).unwrap());
-    assert_eq!(sell, curve::sell_spot_price_wei(eth(25_000), eth(10_000)).unwrap());
-    assert_eq!(pool.quote_buy(eth(10)).ok(), curve::nxm_out_for_eth(eth(25_000), eth(10_000), eth(10)).ok());
-    assert_eq!(pool.quote_sell(eth(10)).ok(), curve::eth_out_for_nxm(eth(25_000), eth(10_000), eth(10)).ok());
+    assert_eq!(
+        buy,
+        curve::spot_price_wei(eth(25_000), eth(10_000)).unwrap()
+    );
+    assert_eq!(
+        sell,
+        curve::sell_spot_price_wei(eth(25_000), eth(10_000)).unwrap()
+    );
+    assert_eq!(
+        pool.quote_buy(eth(10)).ok(),
+        curve::nxm_out_for_eth(eth(25_000), eth(10_000), eth(10)).ok()
+    );
+    assert_eq!(
+        pool.quote_sell(eth(10)).ok(),
+        curve::eth_out_for_nxm(eth(25_000), eth(10_000), eth(10)).ok()
+    );
     assert_eq!(
         revert(pool.quote_buy(eth(501))),
-        BuyAboveTradeLimit { ethIn: eth(501), maxEthIn: eth(500) }.abi_encode()
+        BuyAboveTradeLimit {
+            ethIn: eth(501),
+            maxEthIn: eth(500)
+        }
+        .abi_encode()
     );
     assert_eq!(state.5, U256::from(25_000));
     assert_eq!(state.0, eth(25_000));
@@ -341,11 +482,19 @@ fn an_unpriceable_state_reverts_with_the_values() {
     let (_vm, pool) = pool_with(huge);
     assert_eq!(
         revert(pool.pool_state()),
-        CurveUnavailable { poolValueEth: huge, mcrEth: eth(10_000) }.abi_encode()
+        CurveUnavailable {
+            poolValueEth: huge,
+            mcrEth: eth(10_000)
+        }
+        .abi_encode()
     );
     assert_eq!(
         revert(pool.quote_sell(eth(1))),
-        CurveUnavailable { poolValueEth: huge, mcrEth: eth(10_000) }.abi_encode()
+        CurveUnavailable {
+            poolValueEth: huge,
+            mcrEth: eth(10_000)
+        }
+        .abi_encode()
     );
 }
 
@@ -353,7 +502,11 @@ fn an_unpriceable_state_reverts_with_the_values() {
 fn reverts_of_the_token_and_the_cover_contract_are_passed_on() {
     let (vm, mut pool) = pool_with(eth(20_000));
     vm.set_sender(MEMBER);
-    let burn = INxmToken::operatorBurnCall { from: MEMBER, amountNxm: eth(10) }.abi_encode();
+    let burn = INxmToken::operatorBurnCall {
+        from: MEMBER,
+        amountNxm: eth(10),
+    }
+    .abi_encode();
     let token_error = vec![0x12, 0x34, 0x56, 0x78];
     vm.mock_call(TOKEN, burn, U256::ZERO, Err(token_error.clone()));
     assert_eq!(revert(pool.sell_nxm(eth(10), U256::ZERO)), token_error);
@@ -366,5 +519,9 @@ fn reverts_of_the_token_and_the_cover_contract_are_passed_on() {
     vm.mock_static_call(COVER, total, Err(cover_error.clone()));
     vm.set_block_timestamp(START + MCR_MIN_UPDATE_SECS);
     assert_eq!(revert(pool.update_mcr()), cover_error);
-    assert_eq!(pool.pool_state().ok().unwrap().4, U256::from(START), "nothing stored");
+    assert_eq!(
+        pool.pool_state().ok().unwrap().4,
+        U256::from(START),
+        "nothing stored"
+    );
 }

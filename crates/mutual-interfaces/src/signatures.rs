@@ -8,9 +8,13 @@ use stylus_sdk::{call::RawCall, stylus_core::Host};
 pub const ECRECOVER: Address = address!("0000000000000000000000000000000000000001");
 
 /// `keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")`.
-pub const EIP712_DOMAIN_TYPEHASH: B256 = B256::new(stylus_sdk::keccak_const::Keccak256::new()
-    .update(b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)")
-    .finalize());
+pub const EIP712_DOMAIN_TYPEHASH: B256 = B256::new(
+    stylus_sdk::keccak_const::Keccak256::new()
+        .update(
+            b"EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)",
+        )
+        .finalize(),
+);
 
 /// Half the secp256k1 group order: signatures with a larger `s` are rejected (EIP-2), so each
 /// approval has exactly one valid encoding and cannot be replayed in its malleated form.
@@ -22,7 +26,12 @@ pub const SECP256K1_HALF_ORDER: U256 = U256::from_be_bytes([
 /// The EIP-712 domain separator
 /// `keccak256(abi.encode(EIP712_DOMAIN_TYPEHASH, keccak256(name), keccak256(version), chainId,
 /// verifyingContract))`, binding signatures to one chain and one contract.
-pub fn domain_separator(name: &[u8], version: &[u8], chain_id: u64, verifying_contract: Address) -> B256 {
+pub fn domain_separator(
+    name: &[u8],
+    version: &[u8],
+    chain_id: u64,
+    verifying_contract: Address,
+) -> B256 {
     let mut encoded = [0u8; 160];
     encoded[..32].copy_from_slice(EIP712_DOMAIN_TYPEHASH.as_slice());
     encoded[32..64].copy_from_slice(keccak256(name).as_slice());
@@ -46,7 +55,13 @@ pub fn typed_data_digest(domain_separator: B256, struct_hash: B256) -> B256 {
 ///
 /// The static call to the precompile does not touch this contract's storage, so the storage
 /// cache is neither flushed nor cleared.
-pub fn recover_signer<H: Host + ?Sized>(host: &H, digest: B256, v: u8, r: B256, s: B256) -> Option<Address> {
+pub fn recover_signer<H: Host + ?Sized>(
+    host: &H,
+    digest: B256,
+    v: u8,
+    r: B256,
+    s: B256,
+) -> Option<Address> {
     if (v != 27 && v != 28) || U256::from_be_bytes(s.0) > SECP256K1_HALF_ORDER {
         return None;
     }

@@ -48,16 +48,24 @@ impl Reference {
     /// # Panics
     /// If astro-float cannot allocate its constant cache (out of memory).
     pub fn new() -> Self {
-        Self { consts: Consts::new().expect("astro-float constant cache") }
+        Self {
+            consts: Consts::new().expect("astro-float constant cache"),
+        }
     }
 
     /// `x` as a 512-bit float (exact: 256 bits fit in the mantissa).
     pub fn big(&self, x: U256) -> BigFloat {
         let two_64 = BigFloat::from_f64(18_446_744_073_709_551_616.0, PRECISION_BITS);
-        x.as_limbs().iter().rev().fold(BigFloat::new(PRECISION_BITS), |acc, &limb| {
-            acc.mul(&two_64, PRECISION_BITS, RM)
-                .add(&BigFloat::from_word(limb, PRECISION_BITS), PRECISION_BITS, RM)
-        })
+        x.as_limbs()
+            .iter()
+            .rev()
+            .fold(BigFloat::new(PRECISION_BITS), |acc, &limb| {
+                acc.mul(&two_64, PRECISION_BITS, RM).add(
+                    &BigFloat::from_word(limb, PRECISION_BITS),
+                    PRECISION_BITS,
+                    RM,
+                )
+            })
     }
 
     /// A small integer as a float.
@@ -126,10 +134,14 @@ impl Reference {
         let pi = self.consts.pi(PRECISION_BITS, RM);
         let denom = self.sub(&one, &u2);
         let angle = match denom.cmp(&BigFloat::new(PRECISION_BITS)) {
-            Some(c) if c > 0 => self.div(&s_u, &denom).atan(PRECISION_BITS, RM, &mut self.consts),
+            Some(c) if c > 0 => self
+                .div(&s_u, &denom)
+                .atan(PRECISION_BITS, RM, &mut self.consts),
             Some(0) => self.div(&pi, &self.int(2)),
             _ => {
-                let t = self.div(&s_u, &denom.neg()).atan(PRECISION_BITS, RM, &mut self.consts);
+                let t = self
+                    .div(&s_u, &denom.neg())
+                    .atan(PRECISION_BITS, RM, &mut self.consts);
                 self.sub(&pi, &t)
             }
         };
@@ -142,7 +154,10 @@ impl Reference {
         let a = self.curve_scale(mcr);
         let g_high = self.antiderivative(&self.div(high, &a));
         let g_low = self.antiderivative(&self.div(low, &a));
-        let tokens = self.mul(&self.div(&a, &self.price_floor()), &self.sub(&g_high, &g_low));
+        let tokens = self.mul(
+            &self.div(&a, &self.price_floor()),
+            &self.sub(&g_high, &g_low),
+        );
         self.mul(&tokens, &self.wad())
     }
 
@@ -162,7 +177,10 @@ impl Reference {
         for _ in 0..200 {
             let low = self.sub(&v, &e);
             let f = self.nxm_between(&low, &v, &m);
-            let step = self.div(&self.mul(&self.sub(&f, &n), &self.spot_price(&low, &m)), &self.wad());
+            let step = self.div(
+                &self.mul(&self.sub(&f, &n), &self.spot_price(&low, &m)),
+                &self.wad(),
+            );
             e = self.sub(&e, &step);
             let small = self.mul(&e, &tolerance);
             if step.abs_cmp(&small).is_some_and(|c| c <= 0) {
@@ -207,7 +225,11 @@ impl Reference {
         let p1 = self.spot_price(&self.sub(&v, &self.mul(&tokens, &p0)), &m);
         let avg = self.div(&self.add(&p0, &p1), &self.int(2));
         let spread = self.div(&self.mul(&avg, &self.int(975)), &self.int(1_000));
-        let price = if spread.cmp(&p1).is_some_and(|c| c < 0) { spread } else { p1 };
+        let price = if spread.cmp(&p1).is_some_and(|c| c < 0) {
+            spread
+        } else {
+            p1
+        };
         self.mul(&tokens, &price)
     }
 
@@ -270,9 +292,18 @@ pub mod sample {
         /// A uniformly random 256-bit value of a uniformly random bit length.
         pub fn wide(&mut self) -> U256 {
             let bits = (self.next_u64() % 257) as usize;
-            let limbs = [self.next_u64(), self.next_u64(), self.next_u64(), self.next_u64()];
+            let limbs = [
+                self.next_u64(),
+                self.next_u64(),
+                self.next_u64(),
+                self.next_u64(),
+            ];
             let x = U256::from_limbs(limbs);
-            if bits == 0 { U256::ZERO } else { x >> (256 - bits) }
+            if bits == 0 {
+                U256::ZERO
+            } else {
+                x >> (256 - bits)
+            }
         }
     }
 
@@ -286,14 +317,21 @@ pub mod sample {
             let mut limbs = [0u64; 4];
             for limb in limbs.iter_mut().take(len) {
                 let pick = self.next_u64() % 6;
-                *limb = if pick == 5 { self.next_u64() } else { EDGES[pick as usize] };
+                *limb = if pick == 5 {
+                    self.next_u64()
+                } else {
+                    EDGES[pick as usize]
+                };
             }
             U256::from_limbs(limbs)
         }
     }
 
     fn to_f64(x: U256) -> f64 {
-        x.as_limbs().iter().rev().fold(0.0, |acc, &l| acc * 18_446_744_073_709_551_616.0 + l as f64)
+        x.as_limbs()
+            .iter()
+            .rev()
+            .fold(0.0, |acc, &l| acc * 18_446_744_073_709_551_616.0 + l as f64)
     }
 
     fn from_f64(x: f64) -> U256 {
@@ -317,7 +355,10 @@ pub mod sample {
         let pool = if rng.unit() < 0.05 {
             U256::ZERO
         } else {
-            rng.log_uniform(eth(1), (mcr * U256::from(4u8)).min(eth(1_000_000_000)).max(eth(1)))
+            rng.log_uniform(
+                eth(1),
+                (mcr * U256::from(4u8)).min(eth(1_000_000_000)).max(eth(1)),
+            )
         };
         let eth_in = rng.log_uniform(U256::from(1u8), mcr / U256::from(20u8));
         (pool, mcr, eth_in)
@@ -327,12 +368,18 @@ pub mod sample {
     /// value MCR … 10^9 ETH, log-uniform.
     pub fn sell_state(rng: &mut Rng) -> (U256, U256) {
         let mcr = rng.log_uniform(eth(1), eth(100_000_000));
-        let pool = rng.log_uniform(mcr + U256::from(1u8), eth(1_000_000_000).max(mcr + U256::from(2u8)));
+        let pool = rng.log_uniform(
+            mcr + U256::from(1u8),
+            eth(1_000_000_000).max(mcr + U256::from(2u8)),
+        );
         (pool, mcr)
     }
 
     /// `(pool value, MCR)` anywhere in the domain: pool 1 … 10^9 ETH, MCR 1 … 10^8 ETH.
     pub fn state(rng: &mut Rng) -> (U256, U256) {
-        (rng.log_uniform(eth(1), eth(1_000_000_000)), rng.log_uniform(eth(1), eth(100_000_000)))
+        (
+            rng.log_uniform(eth(1), eth(1_000_000_000)),
+            rng.log_uniform(eth(1), eth(100_000_000)),
+        )
     }
 }

@@ -17,7 +17,11 @@ use proptest::prelude::*;
 const CASES: u32 = 10_000;
 
 fn config() -> ProptestConfig {
-    ProptestConfig { cases: CASES, failure_persistence: None, ..ProptestConfig::default() }
+    ProptestConfig {
+        cases: CASES,
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    }
 }
 
 fn to_u256(x: &BigUint) -> Option<U256> {
@@ -29,7 +33,11 @@ fn to_u256(x: &BigUint) -> Option<U256> {
 fn assert_correctly_floored(reference: &mut Reference, ours: U256, exact: &BigFloat, what: &str) {
     let floor = exact.floor();
     let off = reference.absolute_error(&reference.big(ours), &floor);
-    assert!(off == 0.0, "{what}: ours {ours} is {off} units from floor(exact) {}", reference.to_f64(exact));
+    assert!(
+        off == 0.0,
+        "{what}: ours {ours} is {off} units from floor(exact) {}",
+        reference.to_f64(exact)
+    );
 }
 
 proptest! {
@@ -181,21 +189,59 @@ fn reference_closed_form_matches_simpson() {
         (eth(2_000), eth(10_000_000), eth(400_000)),
     ] {
         let closed = reference.exact_nxm_out(pool, mcr_eth, eth_in);
-        let (v, m, e) = (reference.big(pool), reference.big(mcr_eth), reference.big(eth_in));
+        let (v, m, e) = (
+            reference.big(pool),
+            reference.big(mcr_eth),
+            reference.big(eth_in),
+        );
         let panels = 2_000u64;
-        let h = e.div(&reference.int(panels), 512, astro_float::RoundingMode::ToEven);
+        let h = e.div(
+            &reference.int(panels),
+            512,
+            astro_float::RoundingMode::ToEven,
+        );
         let mut sum = BigFloat::new(512);
         for i in 0..=2 * panels {
-            let x = v.add(&h.mul(&reference.int(i), 512, astro_float::RoundingMode::ToEven).div(&reference.int(2), 512, astro_float::RoundingMode::ToEven), 512, astro_float::RoundingMode::ToEven);
-            let f = reference.int(1).div(&reference.spot_price(&x, &m), 512, astro_float::RoundingMode::ToEven);
-            let weight = if i == 0 || i == 2 * panels { 1 } else if i % 2 == 1 { 4 } else { 2 };
-            sum = sum.add(&f.mul(&reference.int(weight), 512, astro_float::RoundingMode::ToEven), 512, astro_float::RoundingMode::ToEven);
+            let x = v.add(
+                &h.mul(&reference.int(i), 512, astro_float::RoundingMode::ToEven)
+                    .div(&reference.int(2), 512, astro_float::RoundingMode::ToEven),
+                512,
+                astro_float::RoundingMode::ToEven,
+            );
+            let f = reference.int(1).div(
+                &reference.spot_price(&x, &m),
+                512,
+                astro_float::RoundingMode::ToEven,
+            );
+            let weight = if i == 0 || i == 2 * panels {
+                1
+            } else if i % 2 == 1 {
+                4
+            } else {
+                2
+            };
+            sum = sum.add(
+                &f.mul(
+                    &reference.int(weight),
+                    512,
+                    astro_float::RoundingMode::ToEven,
+                ),
+                512,
+                astro_float::RoundingMode::ToEven,
+            );
         }
         let simpson = sum
             .mul(&h, 512, astro_float::RoundingMode::ToEven)
             .div(&reference.int(6), 512, astro_float::RoundingMode::ToEven)
-            .mul(&reference.int(1_000_000_000_000_000_000), 512, astro_float::RoundingMode::ToEven);
+            .mul(
+                &reference.int(1_000_000_000_000_000_000),
+                512,
+                astro_float::RoundingMode::ToEven,
+            );
         let rel = reference.relative_error(&simpson, &closed).abs();
-        assert!(rel < 1e-12, "closed form vs Simpson: {rel:e} at pool {pool} mcr {mcr_eth} eth {eth_in}");
+        assert!(
+            rel < 1e-12,
+            "closed form vs Simpson: {rel:e} at pool {pool} mcr {mcr_eth} eth {eth_in}"
+        );
     }
 }

@@ -74,7 +74,9 @@ pub fn spot_price_wei(pool_value_eth: U256, mcr_eth: U256) -> Result<U256, MathE
     let r = ratio_q128(pool_value_eth, mcr_eth)?;
     let r4 = pow4_q128(r)?;
     let curve_term = mul_div_down(mcr_eth, r4, CURVE_STEEPNESS << 128)?;
-    CURVE_PRICE_FLOOR_WEI.checked_add(curve_term).ok_or(MathError::Overflow)
+    CURVE_PRICE_FLOOR_WEI
+        .checked_add(curve_term)
+        .ok_or(MathError::Overflow)
 }
 
 /// The price a seller gets at the margin: the spot price less the 2.5 % spread, rounded down.
@@ -113,9 +115,13 @@ pub fn nxm_out_for_eth(
     let ratio_bps = mcr_ratio_bps(pool_value_eth, mcr_eth)?;
     // Compare exactly (V * 10 000 <= 40 000 * M), not on the rounded-down ratio.
     let scaled_value = pool_value_eth.checked_mul(BPS).ok_or(MathError::Overflow)?;
-    let buy_cap = mcr_eth.checked_mul(MAX_BUY_MCR_RATIO_BPS).ok_or(MathError::Overflow)?;
+    let buy_cap = mcr_eth
+        .checked_mul(MAX_BUY_MCR_RATIO_BPS)
+        .ok_or(MathError::Overflow)?;
     if scaled_value > buy_cap {
-        return Err(MathError::McrRatioAboveBuyLimit { mcr_ratio_bps: ratio_bps });
+        return Err(MathError::McrRatioAboveBuyLimit {
+            mcr_ratio_bps: ratio_bps,
+        });
     }
     let max_eth_in = max_trade_eth(mcr_eth)?;
     if eth_in > max_eth_in {
@@ -203,11 +209,7 @@ fn max_sell_gross_eth(pool_value_eth: U256, mcr_eth: U256) -> Result<U256, MathE
 
 /// `1e18 * ∫[V, V+eth] dV / P(V)` in NXM wei, rounded down with the safety margin described in
 /// the module docs.
-fn nxm_for_eth_between(
-    pool_value_eth: U256,
-    eth: U256,
-    mcr_eth: U256,
-) -> Result<U256, MathError> {
+fn nxm_for_eth_between(pool_value_eth: U256, eth: U256, mcr_eth: U256) -> Result<U256, MathError> {
     let curve = Curve::new(mcr_eth)?;
     let (scaled_q64, _) = curve.nxm_times_floor_q64(to_q64(pool_value_eth)?, to_q64(eth)?)?;
     // Give up 2^-100 relative plus 2^-64 of a unit, which covers the evaluation error.
@@ -298,11 +300,26 @@ struct GaussRule {
 /// 10-point rule: panels up to `max(u, 1) / 20` long (`h / d <= 1/28`, error below `40^-20`).
 const GAUSS_LEGENDRE_10: GaussRule = GaussRule {
     pairs: &[
-        (q128(4439574118680408498700980307135619478), q128(11343541423580619600576999996023774047)),
-        (q128(22958278483707550148548580933360553196), q128(25427829414243575179296081508819441730)),
-        (q128(54545635455706719563297169069528280480), q128(37275612998518570402782547306078656954)),
-        (q128(96402778197002615618927204684486774425), q128(45813358289920762952495333431290946351)),
-        (q128(144811527239239429746586020650825272516), q128(50280841334205703596536341473671286644)),
+        (
+            q128(4439574118680408498700980307135619478),
+            q128(11343541423580619600576999996023774047),
+        ),
+        (
+            q128(22958278483707550148548580933360553196),
+            q128(25427829414243575179296081508819441730),
+        ),
+        (
+            q128(54545635455706719563297169069528280480),
+            q128(37275612998518570402782547306078656954),
+        ),
+        (
+            q128(96402778197002615618927204684486774425),
+            q128(45813358289920762952495333431290946351),
+        ),
+        (
+            q128(144811527239239429746586020650825272516),
+            q128(50280841334205703596536341473671286644),
+        ),
     ],
     center_weight: U256::ZERO,
 };
@@ -311,8 +328,14 @@ const GAUSS_LEGENDRE_10: GaussRule = GaussRule {
 /// `8.6 (h/d)^12 < 2^-110`): the common case of a trade that moves the pool by under 0.2 %.
 const GAUSS_LEGENDRE_5: GaussRule = GaussRule {
     pairs: &[
-        (q128(15962672044439257087480216961979262232), q128(40311020617062573559772587885297964236)),
-        (q128(78525377781945906064216492913816670549), q128(81434448436873187812679216106956884751)),
+        (
+            q128(15962672044439257087480216961979262232),
+            q128(40311020617062573559772587885297964236),
+        ),
+        (
+            q128(78525377781945906064216492913816670549),
+            q128(81434448436873187812679216106956884751),
+        ),
     ],
     center_weight: q128(96791428813066940718470999447258513480),
 };
@@ -331,7 +354,11 @@ impl Curve {
         }
         Ok(Self {
             mcr_q64: to_q64(mcr_eth)?,
-            kappa_q192: mul_div_down(mcr_eth, U256::from(1u8) << 192, CURVE_PRICE_FLOOR_WEI * CURVE_STEEPNESS)?,
+            kappa_q192: mul_div_down(
+                mcr_eth,
+                U256::from(1u8) << 192,
+                CURVE_PRICE_FLOOR_WEI * CURVE_STEEPNESS,
+            )?,
         })
     }
 
@@ -343,7 +370,11 @@ impl Curve {
 
     /// `A * 1e18 * ∫[low, low+width] dV / P(V)` (NXM wei times `A`) for bounds in Q64 wei, in
     /// Q64 and rounded down; also returns `P(low) / A = 1 + κ r_low^4` in Q128.
-    fn nxm_times_floor_q64(&self, low_q64: U256, width_q64: U256) -> Result<(U256, U256), MathError> {
+    fn nxm_times_floor_q64(
+        &self,
+        low_q64: U256,
+        width_q64: U256,
+    ) -> Result<(U256, U256), MathError> {
         let (relative_avg, low_end_factor) = self.relative_average(low_q64, width_q64)?;
         // width * 1e18 * R / (1 + κ r_low^4)  =  A * 1e18 * ∫ dV / P.
         let scaled_q64 = mul_div_down(
@@ -368,12 +399,13 @@ impl Curve {
         let (rule, panels) = self.quadrature_plan(low_q64, width_q64, width_r, low_end_factor)?;
         let panel_r = div_down(width_r, U256::from(panels))?;
         let mut weighted_sum = U256::ZERO;
-        let mut add_node = |offset: U256, weight: U256, panel_start: U256| -> Result<(), MathError> {
-            let r = panel_start + mul_q128_down(panel_r, offset)?;
-            let ratio = div_q128_down(low_end_factor, self.price_factor(r)?)?;
-            weighted_sum += mul_q128_down(ratio, weight)?;
-            Ok(())
-        };
+        let mut add_node =
+            |offset: U256, weight: U256, panel_start: U256| -> Result<(), MathError> {
+                let r = panel_start + mul_q128_down(panel_r, offset)?;
+                let ratio = div_q128_down(low_end_factor, self.price_factor(r)?)?;
+                weighted_sum += mul_q128_down(ratio, weight)?;
+                Ok(())
+            };
         for panel in 0..panels {
             let panel_start = low_r + panel_r * U256::from(panel);
             for &(node, weight) in rule.pairs {
@@ -402,10 +434,13 @@ impl Curve {
         const PANELS_PER_UNIT: u64 = 20;
         const SHORT_PANEL_PER_UNIT: u64 = 500;
         let u_low_at_least_one = low_end_factor >= ONE_Q128 << 1; // κ r_low^4 >= 1
-        // κ width_r^4 in Q128: the interval's length in u, to the 4th power.
+                                                                  // κ width_r^4 in Q128: the interval's length in u, to the 4th power.
         let width_u4 = self.price_factor(width_r)? - ONE_Q128;
         let short = if u_low_at_least_one {
-            width_q64.checked_mul(U256::from(SHORT_PANEL_PER_UNIT)).ok_or(MathError::Overflow)? <= low_q64
+            width_q64
+                .checked_mul(U256::from(SHORT_PANEL_PER_UNIT))
+                .ok_or(MathError::Overflow)?
+                <= low_q64
         } else {
             width_u4 <= div_down(ONE_Q128, U256::from(SHORT_PANEL_PER_UNIT.pow(4)))?
         };

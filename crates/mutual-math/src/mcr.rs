@@ -56,9 +56,17 @@ pub fn smoothed_mcr_eth(
     let by_time_bps = MAX_MCR_INCREMENT_BPS_PER_DAY.saturating_mul(elapsed_secs) / DAY_SECS;
     let adjustment_bps = by_time_bps.min(MAX_MCR_ADJUSTMENT_BPS);
     let going_up = desired_mcr_eth >= stored_mcr_eth;
-    let factor_bps = if going_up { 10_000 + adjustment_bps } else { 10_000 - adjustment_bps };
+    let factor_bps = if going_up {
+        10_000 + adjustment_bps
+    } else {
+        10_000 - adjustment_bps
+    };
     let bound = mul_div_down(stored_mcr_eth, U256::from(factor_bps), BPS)?;
-    Ok(if going_up { bound.min(desired_mcr_eth) } else { bound.max(desired_mcr_eth) })
+    Ok(if going_up {
+        bound.min(desired_mcr_eth)
+    } else {
+        bound.max(desired_mcr_eth)
+    })
 }
 
 /// MCR% with four decimals: `floor(pool_value_eth * 10 000 / mcr_eth)` (10 000 = 100 %).

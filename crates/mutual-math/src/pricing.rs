@@ -44,7 +44,11 @@ pub fn premium(amount: U256, annual_price_bps: U256, period_secs: u64) -> Result
 /// The price a pool charges at least: `max(target_price_bps, min_price_bps)`, where a product
 /// minimum of 0 means the default 1 % a year.
 pub fn floored_target_price_bps(target_price_bps: U256, min_price_bps: U256) -> U256 {
-    let min = if min_price_bps.is_zero() { DEFAULT_MIN_PRICE_BPS } else { min_price_bps };
+    let min = if min_price_bps.is_zero() {
+        DEFAULT_MIN_PRICE_BPS
+    } else {
+        min_price_bps
+    };
     target_price_bps.max(min)
 }
 
@@ -59,7 +63,11 @@ pub fn decayed_price_bps(
     target_price_bps: U256,
     elapsed_secs: u64,
 ) -> Result<U256, MathError> {
-    let decay = mul_div_down(PRICE_CHANGE_PER_DAY_BPS, U256::from(elapsed_secs), U256::from(86_400u64))?;
+    let decay = mul_div_down(
+        PRICE_CHANGE_PER_DAY_BPS,
+        U256::from(elapsed_secs),
+        U256::from(86_400u64),
+    )?;
     Ok(bumped_price_bps.saturating_sub(decay).max(target_price_bps))
 }
 

@@ -27,7 +27,9 @@ pub const GLOBAL_CAPACITY_RATIO_BPS: U256 = U256::from_limbs([20_000, 0, 0, 0]);
 /// # Errors
 /// [`MathError::DivisionByZero`] if `tranche_secs == 0`.
 pub fn tranche_id(timestamp_secs: u64, tranche_secs: u64) -> Result<u64, MathError> {
-    timestamp_secs.checked_div(tranche_secs).ok_or(MathError::DivisionByZero)
+    timestamp_secs
+        .checked_div(tranche_secs)
+        .ok_or(MathError::DivisionByZero)
 }
 
 /// `floor(timestamp / bucket_secs)`.
@@ -35,7 +37,9 @@ pub fn tranche_id(timestamp_secs: u64, tranche_secs: u64) -> Result<u64, MathErr
 /// # Errors
 /// [`MathError::DivisionByZero`] if `bucket_secs == 0`.
 pub fn bucket_id(timestamp_secs: u64, bucket_secs: u64) -> Result<u64, MathError> {
-    timestamp_secs.checked_div(bucket_secs).ok_or(MathError::DivisionByZero)
+    timestamp_secs
+        .checked_div(bucket_secs)
+        .ok_or(MathError::DivisionByZero)
 }
 
 /// The first tranche that may back a cover: `floor((now + period + grace) / tranche_secs)`, the
@@ -61,12 +65,20 @@ pub fn first_usable_tranche_id(
 ///
 /// # Errors
 /// [`MathError::Overflow`] on overflow; [`MathError::DivisionByZero`] for a zero length.
-pub fn stream_end_secs(now_secs: u64, period_secs: u64, bucket_secs: u64) -> Result<u64, MathError> {
+pub fn stream_end_secs(
+    now_secs: u64,
+    period_secs: u64,
+    bucket_secs: u64,
+) -> Result<u64, MathError> {
     if bucket_secs == 0 {
         return Err(MathError::DivisionByZero);
     }
-    let end = now_secs.checked_add(period_secs).ok_or(MathError::Overflow)?;
-    end.div_ceil(bucket_secs).checked_mul(bucket_secs).ok_or(MathError::Overflow)
+    let end = now_secs
+        .checked_add(period_secs)
+        .ok_or(MathError::Overflow)?;
+    end.div_ceil(bucket_secs)
+        .checked_mul(bucket_secs)
+        .ok_or(MathError::Overflow)
 }
 
 /// Stake shares for a deposit of `amount_nxm`: `floor(sqrt(amount))` into an empty pool,
@@ -94,7 +106,10 @@ pub fn new_stake_shares(
 pub fn manager_fee_shares(reward_shares: U256, fee_percent: U256) -> Result<U256, MathError> {
     let hundred = U256::from(100u8);
     if fee_percent >= hundred {
-        return Err(MathError::RatioTooHigh { ratio_bps: fee_percent * U256::from(100u8), max_bps: BPS });
+        return Err(MathError::RatioTooHigh {
+            ratio_bps: fee_percent * U256::from(100u8),
+            max_bps: BPS,
+        });
     }
     mul_div_down(reward_shares, fee_percent, hundred - fee_percent)
 }
@@ -136,7 +151,11 @@ pub fn accrued_rewards_nxm(
 ///
 /// # Errors
 /// [`MathError::DivisionByZero`] if `share_supply == 0`.
-pub fn stake_for_shares(stake_nxm: U256, shares: U256, share_supply: U256) -> Result<U256, MathError> {
+pub fn stake_for_shares(
+    stake_nxm: U256,
+    shares: U256,
+    share_supply: U256,
+) -> Result<U256, MathError> {
     mul_div_down(stake_nxm, shares, share_supply)
 }
 
@@ -151,7 +170,9 @@ pub fn reward_stream(
     stream_secs: u64,
 ) -> Result<(U256, U256), MathError> {
     let rate = mul_div_down(premium_nxm, reward_ratio_bps, BPS * U256::from(stream_secs))?;
-    let total = rate.checked_mul(U256::from(stream_secs)).ok_or(MathError::Overflow)?;
+    let total = rate
+        .checked_mul(U256::from(stream_secs))
+        .ok_or(MathError::Overflow)?;
     Ok((rate, total))
 }
 
@@ -167,7 +188,10 @@ pub fn tranche_capacity_units(
     weight_percent: U256,
 ) -> Result<U256, MathError> {
     if capacity_reduction_bps > BPS {
-        return Err(MathError::RatioTooHigh { ratio_bps: capacity_reduction_bps, max_bps: BPS });
+        return Err(MathError::RatioTooHigh {
+            ratio_bps: capacity_reduction_bps,
+            max_bps: BPS,
+        });
     }
     let factor = capacity_ratio_bps
         .checked_mul(BPS - capacity_reduction_bps)

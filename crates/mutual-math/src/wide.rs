@@ -66,7 +66,9 @@ fn div_128_by_64(u1: u64, u0: u64, v: u64) -> (u64, u64) {
     // First 32-bit digit. q1 < 2^33, so its products are compared in u128.
     let mut q1 = u1 / v1;
     let mut rhat = u1 - q1 * v1;
-    while q1 >= B || u128::from(q1) * u128::from(v0) > u128::from(rhat) * u128::from(B) + u128::from(u01) {
+    while q1 >= B
+        || u128::from(q1) * u128::from(v0) > u128::from(rhat) * u128::from(B) + u128::from(u01)
+    {
         q1 -= 1;
         rhat += v1;
         if rhat >= B {
@@ -74,17 +76,25 @@ fn div_128_by_64(u1: u64, u0: u64, v: u64) -> (u64, u64) {
         }
     }
     // The partial remainder fits in 64 bits because u1:u01 - q1 * v < v.
-    let u21 = u1.wrapping_mul(B).wrapping_add(u01).wrapping_sub(q1.wrapping_mul(v));
+    let u21 = u1
+        .wrapping_mul(B)
+        .wrapping_add(u01)
+        .wrapping_sub(q1.wrapping_mul(v));
     let mut q0 = u21 / v1;
     let mut rhat = u21 - q0 * v1;
-    while q0 >= B || u128::from(q0) * u128::from(v0) > u128::from(rhat) * u128::from(B) + u128::from(u00) {
+    while q0 >= B
+        || u128::from(q0) * u128::from(v0) > u128::from(rhat) * u128::from(B) + u128::from(u00)
+    {
         q0 -= 1;
         rhat += v1;
         if rhat >= B {
             break;
         }
     }
-    let r = u21.wrapping_mul(B).wrapping_add(u00).wrapping_sub(q0.wrapping_mul(v));
+    let r = u21
+        .wrapping_mul(B)
+        .wrapping_add(u00)
+        .wrapping_sub(q0.wrapping_mul(v));
     (q1 * B + q0, r)
 }
 
@@ -95,7 +105,11 @@ fn div_rem_by_limb(n: &Limbs512, d: u64, q: &mut Limbs512) -> U256 {
     let dn = d << shift;
     let mut rem = if shift == 0 { 0 } else { n[7] >> (64 - shift) };
     for i in (0..8).rev() {
-        let low = if shift == 0 || i == 0 { n[i] << shift } else { (n[i] << shift) | (n[i - 1] >> (64 - shift)) };
+        let low = if shift == 0 || i == 0 {
+            n[i] << shift
+        } else {
+            (n[i] << shift) | (n[i - 1] >> (64 - shift))
+        };
         let (quotient, remainder) = div_128_by_64(rem, low, dn);
         q[i] = quotient;
         rem = remainder;
@@ -193,10 +207,16 @@ pub(crate) fn sqrt_wide(n: &Limbs512) -> U256 {
     }
     // 2^ceil(bits/2) >= sqrt(n); capped at U256::MAX, which is >= sqrt(n) for every n < 2^512.
     let half = bits.div_ceil(2);
-    let mut x = if half >= 256 { U256::MAX } else { U256::from(1u8) << half };
+    let mut x = if half >= 256 {
+        U256::MAX
+    } else {
+        U256::from(1u8) << half
+    };
     loop {
         // x >= sqrt(n) keeps n / x <= x < 2^256, so the division cannot overflow.
-        let Ok((q, _)) = div_rem_wide(n, x) else { return x };
+        let Ok((q, _)) = div_rem_wide(n, x) else {
+            return x;
+        };
         // floor((x + q) / 2) without the 257-bit intermediate.
         let y = (x >> 1) + (q >> 1) + (x & q & U256::from(1u8));
         if y >= x {
@@ -214,7 +234,11 @@ pub(crate) fn shr_wide(n: &Limbs512, shift: u32) -> Result<U256, MathError> {
     let mut out = [0u64; 8];
     for i in 0..8 - limb {
         let lo = n[i + limb] >> bit;
-        let hi = if bit == 0 || i + limb + 1 >= 8 { 0 } else { n[i + limb + 1] << (64 - bit) };
+        let hi = if bit == 0 || i + limb + 1 >= 8 {
+            0
+        } else {
+            n[i + limb + 1] << (64 - bit)
+        };
         out[i] = lo | hi;
     }
     if out[4..].iter().any(|&l| l != 0) {

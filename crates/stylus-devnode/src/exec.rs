@@ -5,11 +5,11 @@ use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use wasmi::{Module, Store, Val};
 
 use crate::arbwasm;
-use crate::precompiles;
 use crate::chain::{Chain, FrameTraceEntry};
 use crate::error::ExecError;
 use crate::host::{FrameEnv, HostState, HostTrap, InstanceHandles};
 use crate::initcode::{create1_address, create2_address, run_prelude};
+use crate::precompiles;
 use crate::pricing::memory_cost_gas;
 
 /// Deepest call stack the EVM allows.

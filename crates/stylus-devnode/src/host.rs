@@ -833,46 +833,37 @@ fn define_calls(l: &mut Linker<HostState>) -> LinkResult {
             })
         },
     )?;
-    l.func_wrap(
-        VM_HOOKS,
-        "delegate_call_contract",
-        |mut c: Caller<'_, HostState>, to: u32, data: u32, len: u32, gas: u64, ret_len: u32| {
-            hostio(&mut c, "delegate_call_contract", |io| {
-                call_hostio(
-                    io,
-                    CallArgs {
-                        kind: CallKind::Delegate,
-                        target_ptr: to,
-                        data_ptr: data,
-                        len,
-                        value_ptr: None,
-                        gas_req: gas,
-                        ret_len_ptr: ret_len,
-                    },
-                )
-            })
-        },
-    )?;
-    l.func_wrap(
-        VM_HOOKS,
-        "static_call_contract",
-        |mut c: Caller<'_, HostState>, to: u32, data: u32, len: u32, gas: u64, ret_len: u32| {
-            hostio(&mut c, "static_call_contract", |io| {
-                call_hostio(
-                    io,
-                    CallArgs {
-                        kind: CallKind::Static,
-                        target_ptr: to,
-                        data_ptr: data,
-                        len,
-                        value_ptr: None,
-                        gas_req: gas,
-                        ret_len_ptr: ret_len,
-                    },
-                )
-            })
-        },
-    )?;
+    // The delegate and static calls share a signature and differ only in kind.
+    for (name, kind) in [
+        ("delegate_call_contract", CallKind::Delegate),
+        ("static_call_contract", CallKind::Static),
+    ] {
+        l.func_wrap(
+            VM_HOOKS,
+            name,
+            move |mut c: Caller<'_, HostState>,
+                  to: u32,
+                  data: u32,
+                  len: u32,
+                  gas: u64,
+                  ret_len: u32| {
+                hostio(&mut c, name, |io| {
+                    call_hostio(
+                        io,
+                        CallArgs {
+                            kind,
+                            target_ptr: to,
+                            data_ptr: data,
+                            len,
+                            value_ptr: None,
+                            gas_req: gas,
+                            ret_len_ptr: ret_len,
+                        },
+                    )
+                })
+            },
+        )?;
+    }
     l.func_wrap(
         VM_HOOKS,
         "create1",

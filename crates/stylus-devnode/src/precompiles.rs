@@ -18,7 +18,13 @@ pub const ECRECOVER_GAS: u64 = 3_000;
 /// (the call still succeeds). Fewer than 3 000 gas: failure with all gas consumed.
 pub fn ecrecover(input: &[u8], gas: u64) -> FrameResult {
     let Some(gas_left) = gas.checked_sub(ECRECOVER_GAS) else {
-        return FrameResult::failure(ExecError::OutOfGas { need_gas: ECRECOVER_GAS, have_gas: gas }, 0);
+        return FrameResult::failure(
+            ExecError::OutOfGas {
+                need_gas: ECRECOVER_GAS,
+                have_gas: gas,
+            },
+            0,
+        );
     };
     let mut padded = [0u8; 128];
     let len = input.len().min(128);
@@ -46,7 +52,9 @@ fn recover(input: &[u8; 128]) -> Option<Address> {
     let recovery = RecoveryId::from_byte(parity)?;
     let key = VerifyingKey::recover_from_prehash(&input[..32], &signature, recovery).ok()?;
     let point = key.to_encoded_point(false);
-    Some(Address::from_slice(&keccak256(&point.as_bytes()[1..])[12..]))
+    Some(Address::from_slice(
+        &keccak256(&point.as_bytes()[1..])[12..],
+    ))
 }
 
 #[cfg(test)]

@@ -34,12 +34,19 @@ struct Row {
 
 impl Row {
     fn rounding_up() -> Self {
-        Self { rounds_up: true, ..Self::default() }
+        Self {
+            rounds_up: true,
+            ..Self::default()
+        }
     }
 
     fn record(&mut self, reference: &mut Reference, ours: U256, exact: &BigFloat) {
         let ours_big = reference.big(ours);
-        let rounded = if self.rounds_up { exact.ceil() } else { exact.floor() };
+        let rounded = if self.rounds_up {
+            exact.ceil()
+        } else {
+            exact.floor()
+        };
         let units_off = reference.absolute_error(&ours_big, &rounded).abs();
         let signed = reference.absolute_error(&ours_big, exact);
         self.cases += 1;
@@ -47,13 +54,21 @@ impl Row {
         if (self.rounds_up && signed < 0.0) || (!self.rounds_up && signed > 0.0) {
             self.wrong_side += 1;
         }
-        if exact.cmp(&reference.int(RELATIVE_FLOOR)).is_some_and(|c| c >= 0) {
-            self.max_rel = self.max_rel.max(reference.relative_error(&ours_big, exact).abs());
+        if exact
+            .cmp(&reference.int(RELATIVE_FLOOR))
+            .is_some_and(|c| c >= 0)
+        {
+            self.max_rel = self
+                .max_rel
+                .max(reference.relative_error(&ours_big, exact).abs());
         }
     }
 
     fn record_v1(&mut self, reference: &mut Reference, v1: &BigFloat, exact: &BigFloat) {
-        if exact.cmp(&reference.int(RELATIVE_FLOOR)).is_some_and(|c| c >= 0) {
+        if exact
+            .cmp(&reference.int(RELATIVE_FLOOR))
+            .is_some_and(|c| c >= 0)
+        {
             let rel = reference.relative_error(v1, exact).abs();
             self.v1_max_rel = Some(self.v1_max_rel.unwrap_or(0.0).max(rel));
         }
@@ -68,7 +83,10 @@ fn exact_ratio(reference: &Reference, num: BigUint, den: BigUint) -> BigFloat {
         // Up to 512-bit numerators: split into two 256-bit halves.
         let lo = U256::from_le_slice(&limbs[..32]);
         let hi = U256::from_le_slice(&limbs[32..]);
-        let two_256 = reference.big(U256::MAX).add(&reference.int(1), 512, astro_float::RoundingMode::ToEven);
+        let two_256 =
+            reference
+                .big(U256::MAX)
+                .add(&reference.int(1), 512, astro_float::RoundingMode::ToEven);
         reference
             .big(hi)
             .mul(&two_256, 512, astro_float::RoundingMode::ToEven)
@@ -88,21 +106,34 @@ fn main() {
 
     // mul_div, both directions: exact integer reference; any mismatch is an error of 1 or more.
     for (name, round_up) in [("fixed::mul_div_down", false), ("fixed::mul_div_up", true)] {
-        let mut row = if round_up { Row::rounding_up() } else { Row::default() };
+        let mut row = if round_up {
+            Row::rounding_up()
+        } else {
+            Row::default()
+        };
         let mut rng = Rng::new(1);
         while row.cases < cases {
             let (a, b, d) = (rng.wide(), rng.wide(), rng.wide());
             if d.is_zero() {
                 continue;
             }
-            let f = if round_up { fixed::mul_div_up } else { fixed::mul_div_down };
+            let f = if round_up {
+                fixed::mul_div_up
+            } else {
+                fixed::mul_div_down
+            };
             let num = to_biguint(a) * to_biguint(b);
             let den = to_biguint(d);
             let exact = exact_ratio(&reference, num.clone(), den.clone());
             match f(a, b, d) {
                 Ok(ours) => row.record(&mut reference, ours, &exact),
                 Err(e) => {
-                    let q = (num + if round_up { den.clone() - 1u8 } else { BigUint::ZERO }) / den;
+                    let q =
+                        (num + if round_up {
+                            den.clone() - 1u8
+                        } else {
+                            BigUint::ZERO
+                        }) / den;
                     assert!(q.bits() > 256, "mul_div refused an in-range input: {e:?}");
                 }
             }
@@ -114,7 +145,9 @@ fn main() {
     let mut rng = Rng::new(2);
     while row.cases < cases {
         let x = rng.wide();
-        let exact = reference.big(x).sqrt(512, astro_float::RoundingMode::ToEven);
+        let exact = reference
+            .big(x)
+            .sqrt(512, astro_float::RoundingMode::ToEven);
         row.record(&mut reference, fixed::sqrt_down(x), &exact);
     }
     rows.push(("fixed::sqrt_down", row));
@@ -177,12 +210,26 @@ fn main() {
     let mut row = Row::default();
     let mut rng = Rng::new(7);
     while row.cases < cases {
-        let stored = rng.log_uniform(U256::from(10u8).pow(U256::from(18u8)), U256::from(10u8).pow(U256::from(26u8)));
-        let desired = rng.log_uniform(U256::from(10u8).pow(U256::from(18u8)), U256::from(10u8).pow(U256::from(26u8)));
+        let stored = rng.log_uniform(
+            U256::from(10u8).pow(U256::from(18u8)),
+            U256::from(10u8).pow(U256::from(26u8)),
+        );
+        let desired = rng.log_uniform(
+            U256::from(10u8).pow(U256::from(18u8)),
+            U256::from(10u8).pow(U256::from(26u8)),
+        );
         let elapsed = rng.next_u64() % (3 * 86_400);
         let adj = (500 * u128::from(elapsed) / 86_400).min(100);
-        let bound = if desired >= stored { 10_000 + adj } else { 10_000 - adj };
-        let moved = exact_ratio(&reference, to_biguint(stored) * BigUint::from(bound), BigUint::from(10_000u32));
+        let bound = if desired >= stored {
+            10_000 + adj
+        } else {
+            10_000 - adj
+        };
+        let moved = exact_ratio(
+            &reference,
+            to_biguint(stored) * BigUint::from(bound),
+            BigUint::from(10_000u32),
+        );
         let desired_big = reference.big(desired);
         let exact = if (desired >= stored) == moved.cmp(&desired_big).is_some_and(|c| c < 0) {
             moved
@@ -200,23 +247,36 @@ fn main() {
         let supply = rng.log_uniform(U256::from(1u8), U256::from(10u8).pow(U256::from(30u8)));
         let stake = rng.log_uniform(U256::from(1u8), U256::from(10u8).pow(U256::from(30u8)));
         let amount = rng.log_uniform(U256::from(1u8), U256::from(10u8).pow(U256::from(30u8)));
-        let exact = exact_ratio(&reference, to_biguint(supply) * to_biguint(amount), to_biguint(stake));
+        let exact = exact_ratio(
+            &reference,
+            to_biguint(supply) * to_biguint(amount),
+            to_biguint(stake),
+        );
         let ours = staking::new_stake_shares(amount, supply, stake).expect("shares in range");
         row.record(&mut reference, ours, &exact);
     }
     rows.push(("staking::new_stake_shares", row));
 
-    println!("mutual-math precision against a 512-bit / exact reference ({cases} cases per function)");
+    println!(
+        "mutual-math precision against a 512-bit / exact reference ({cases} cases per function)"
+    );
     println!("max rel. error: over results >= 1e18 units; units off: distance from the correctly rounded");
-    println!("exact result; wrong side: results above the exact value (below it for round-up functions)");
+    println!(
+        "exact result; wrong side: results above the exact value (below it for round-up functions)"
+    );
     println!();
     println!(
         "| {:<32} | {:>6} | {:>14} | {:>9} | {:>10} | {:>20} |",
         "function", "cases", "max rel. error", "units off", "wrong side", "V1 approx rel. error"
     );
-    println!("|{:-<34}|{:->8}|{:->16}|{:->11}|{:->12}|{:->22}|", "", "", "", "", "", "");
+    println!(
+        "|{:-<34}|{:->8}|{:->16}|{:->11}|{:->12}|{:->22}|",
+        "", "", "", "", "", ""
+    );
     for (name, row) in &rows {
-        let v1 = row.v1_max_rel.map_or_else(|| "-".to_string(), |e| format!("{e:.3e}"));
+        let v1 = row
+            .v1_max_rel
+            .map_or_else(|| "-".to_string(), |e| format!("{e:.3e}"));
         println!(
             "| {:<32} | {:>6} | {:>14.3e} | {:>9} | {:>10} | {:>20} |",
             name, row.cases, row.max_rel, row.max_units_off, row.wrong_side, v1

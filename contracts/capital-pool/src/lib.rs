@@ -14,7 +14,10 @@
 //! * ETH leaves last in every entrypoint (checks, effects, interactions); the SDK's default
 //!   reentrancy guard rejects re-entry from the recipient.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
+#![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 
+// The SDK's macros expand to `vec!`.
+#[macro_use]
 extern crate alloc;
 
 use alloc::vec::Vec;
@@ -25,7 +28,7 @@ use mutual_interfaces::{
         cover::IActiveCover, BuyAboveTradeLimit, ClaimPaid, ContractsSet, CurveUnavailable,
         Deposit, EthTransferFailed, GovernanceChanged, InsufficientPoolEth, InvalidArgument,
         McrFloorSet, McrRatioAboveBuyLimit, McrUpdated, NxmBought, NxmSold, SellAboveTradeLimit,
-        SlippageExceeded, TreasuryTransfer, Unauthorized,
+        SlippageExceeded, TreasuryTransfer, Unauthorized, ZeroAddress,
     },
     nxm_token::INxmToken,
 };
@@ -63,8 +66,10 @@ pub enum PoolError {
     InsufficientPoolEth(InsufficientPoolEth),
     /// An ETH transfer out failed.
     EthTransferFailed(EthTransferFailed),
-    /// A zero address or amount where one is not allowed.
+    /// A zero address or amount where one is not allowed, or a contract address without code.
     InvalidArgument(InvalidArgument),
+    /// The NXM token is not set yet (trades before `set_contracts` would move ETH alone).
+    ZeroAddress(ZeroAddress),
     /// A call to the NXM token or the cover contract reverted: its revert data is passed on.
     Call(CallError),
 }
@@ -97,6 +102,9 @@ impl CapitalPool {
     ///
     /// # Errors
     /// [`PoolError::InvalidArgument`] for a zero governance address or a zero floor.
+    ///
+    /// # Events
+    /// [`GovernanceChanged`] (from zero), [`McrFloorSet`].
     #[constructor]
     pub fn constructor(
         &mut self,
@@ -112,6 +120,13 @@ impl CapitalPool {
         self.desired_mcr_eth.set(mcr_floor_eth);
         self.mcr_updated_at_secs
             .set(U64::from(self.vm().block_timestamp()));
+        self.vm().log(GovernanceChanged {
+            previousGovernance: Address::ZERO,
+            newGovernance: governance,
+        });
+        self.vm().log(McrFloorSet {
+            mcrFloorEth: mcr_floor_eth,
+        });
         Ok(())
     }
 
@@ -136,7 +151,8 @@ impl CapitalPool {
     /// # Errors
     /// [`PoolError::InvalidArgument`] for no ETH; [`PoolError::McrRatioAboveBuyLimit`];
     /// [`PoolError::BuyAboveTradeLimit`]; [`PoolError::SlippageExceeded`] if fewer than
-    /// `min_nxm_out` NXM; the token's own error (e.g. not a member, paused) passed on.
+    /// `min_nxm_out` NXM; [`PoolError::ZeroAddress`] before the token is set; the token's own
+    /// error (e.g. not a member, paused) passed on.
     ///
     /// # Events
     /// [`NxmBought`]; [`McrUpdated`] if the hourly update is due.
@@ -157,8 +173,8 @@ impl CapitalPool {
                 minAmountOut: min_nxm_out,
             }));
         }
+        let token = INxmToken::new(self.nxm_token_address()?);
         self.update_mcr_if_due(false)?;
-        let token = INxmToken::new(self.nxm_token.get());
         let context = Call::new_mutating(self);
         token.mint(self.vm(), context, buyer, nxm_out)?;
         self.vm().log(NxmBought {
@@ -175,7 +191,8 @@ impl CapitalPool {
     /// # Errors
     /// [`PoolError::InvalidArgument`] for zero NXM; [`PoolError::SellAboveTradeLimit`] (more
     /// than 5 % of the MCR out, or below 100 % MCR after); [`PoolError::SlippageExceeded`];
-    /// the token's error (balance, paused) passed on; [`PoolError::EthTransferFailed`].
+    /// [`PoolError::ZeroAddress`] before the token is set; the token's error (balance, paused)
+    /// passed on; [`PoolError::EthTransferFailed`].
     ///
     /// # Events
     /// [`NxmSold`]; [`McrUpdated`] if the hourly update is due.
@@ -194,8 +211,8 @@ impl CapitalPool {
                 minAmountOut: min_eth_out,
             }));
         }
+        let token = INxmToken::new(self.nxm_token_address()?);
         self.update_mcr_if_due(false)?;
-        let token = INxmToken::new(self.nxm_token.get());
         let context = Call::new_mutating(self);
         token.operator_burn(self.vm(), context, seller, nxm_in)?;
         self.vm().log(NxmSold {
@@ -259,10 +276,11 @@ impl CapitalPool {
 
     /// Sets the contracts the pool trusts: the NXM token, the cover contract (active cover) and
     /// the claims contract (payouts). Governance only; zero leaves a role unfilled, except for
-    /// the token.
+    /// the token; every non-zero address must hold code.
     ///
     /// # Errors
-    /// [`PoolError::Unauthorized`]; [`PoolError::InvalidArgument`] for a zero token.
+    /// [`PoolError::Unauthorized`]; [`PoolError::InvalidArgument`] for a zero token or an
+    /// address without code.
     ///
     /// # Events
     /// [`ContractsSet`].
@@ -273,7 +291,15 @@ impl CapitalPool {
         claims: Address,
     ) -> Result<(), PoolError> {
         self.only(self.governance.get())?;
-        if nxm_token.is_zero() {
+        // A call to an address without code "succeeds" with empty output: a token there would
+        // let trades move ETH without minting or burning NXM.
+        let without_code =
+            |address: Address| !address.is_zero() && self.vm().code_size(address) == 0;
+        if nxm_token.is_zero()
+            || without_code(nxm_token)
+            || without_code(cover)
+            || without_code(claims)
+        {
             return Err(PoolError::InvalidArgument(InvalidArgument {}));
         }
         self.nxm_token.set(nxm_token);
@@ -382,6 +408,15 @@ impl CapitalPool {
     /// The pool's value in wei: its ETH balance (the only asset it holds).
     fn pool_value(&self) -> U256 {
         self.vm().balance(self.vm().contract_address())
+    }
+
+    /// The NXM token, or [`PoolError::ZeroAddress`] before `set_contracts` wired it.
+    fn nxm_token_address(&self) -> Result<Address, PoolError> {
+        let token = self.nxm_token.get();
+        if token.is_zero() {
+            return Err(PoolError::ZeroAddress(ZeroAddress {}));
+        }
+        Ok(token)
     }
 
     /// Reverts with [`PoolError::Unauthorized`] unless the caller is `role` (a zero role, one not

@@ -40,6 +40,9 @@ fn pool_with(balance: U256) -> (TestVM, CapitalPool) {
     vm.set_contract_address(POOL);
     vm.set_block_timestamp(START);
     vm.set_balance(POOL, balance);
+    for contract in [TOKEN, COVER, CLAIMS] {
+        vm.set_code(contract, vec![0xef, 0xf0, 0x00, 0x00]);
+    }
     let mut pool = CapitalPool::from(&vm);
     vm.set_sender(GOVERNANCE);
     assert!(pool.constructor(GOVERNANCE, eth(10_000)).is_ok());
@@ -82,6 +85,63 @@ fn constructor_sets_roles_and_mcr_at_the_floor() {
         )
     );
     assert_eq!(state.5, U256::from(20_000));
+}
+
+#[test]
+fn constructor_logs_governance_and_floor() {
+    let vm = TestVM::default();
+    let mut pool = CapitalPool::from(&vm);
+    assert!(pool.constructor(GOVERNANCE, eth(10_000)).is_ok());
+    let logs = vm.get_emitted_logs();
+    let (topics, data) = &logs[0];
+    let changed = GovernanceChanged::decode_raw_log(topics.iter().copied(), data).unwrap();
+    assert_eq!(
+        (changed.previousGovernance, changed.newGovernance),
+        (Address::ZERO, GOVERNANCE)
+    );
+    assert_eq!(last_log::<McrFloorSet>(&vm).mcrFloorEth, eth(10_000));
+}
+
+#[test]
+fn trades_before_the_token_is_set_revert() {
+    let vm = TestVM::default();
+    vm.set_contract_address(POOL);
+    vm.set_balance(POOL, eth(20_001));
+    let mut pool = CapitalPool::from(&vm);
+    assert!(pool.constructor(GOVERNANCE, eth(10_000)).is_ok());
+    vm.set_sender(MEMBER);
+    vm.set_value(eth(1));
+    assert_eq!(
+        revert(pool.buy_nxm(U256::ZERO)),
+        ZeroAddress {}.abi_encode()
+    );
+    vm.set_value(U256::ZERO);
+    assert_eq!(
+        revert(pool.sell_nxm(eth(1), U256::ZERO)),
+        ZeroAddress {}.abi_encode()
+    );
+}
+
+#[test]
+fn trusted_contracts_must_hold_code() {
+    let (vm, mut pool) = pool_with(eth(1));
+    let empty = address!("00000000000000000000000000000000000000ee");
+    vm.set_sender(GOVERNANCE);
+    assert_eq!(
+        revert(pool.set_contracts(empty, COVER, CLAIMS)),
+        InvalidArgument {}.abi_encode()
+    );
+    assert_eq!(
+        revert(pool.set_contracts(TOKEN, empty, CLAIMS)),
+        InvalidArgument {}.abi_encode()
+    );
+    assert_eq!(
+        revert(pool.set_contracts(TOKEN, COVER, empty)),
+        InvalidArgument {}.abi_encode()
+    );
+    assert!(pool
+        .set_contracts(TOKEN, Address::ZERO, Address::ZERO)
+        .is_ok());
 }
 
 #[test]

@@ -38,9 +38,9 @@ use mutual_interfaces::{
         approval_digest, locks::IMemberLocks, AdvisoryBoardSeatHeld, AdvisoryBoardSeatSet,
         AlreadyMember, ApprovalAlreadyUsed, ApprovalExpired, ContractsSet, EthTransferFailed,
         FeesSwept, GovernanceChanged, InvalidApprovalSigner, InvalidSeat, JoiningFeeSet,
-        KycAuthoritySet, LockHoldersSet, MemberJoined, MemberLeft, MembershipSwitched, NotMember,
-        NotPaused, NxmBalanceNotZero, NxmLocked, PauseConfigured, Paused, Unauthorized,
-        WrongJoiningFee, ZeroAddress, ADVISORY_BOARD_SEATS, DEFAULT_JOINING_FEE_ETH,
+        KycAuthoritySet, LockHoldersSet, MemberJoined, MemberLeft, MembershipSwitched,
+        NotAContract, NotMember, NotPaused, NxmBalanceNotZero, NxmLocked, PauseConfigured, Paused,
+        Unauthorized, WrongJoiningFee, ZeroAddress, ADVISORY_BOARD_SEATS, DEFAULT_JOINING_FEE_ETH,
     },
     nxm_token::INxmToken,
     signatures::recover_signer,
@@ -437,11 +437,15 @@ impl Membership {
 
     /// Sets the NXM token (told of membership changes and the pause) and the capital pool (paid
     /// the joining fees by `sweepFees`; fees not yet swept go to the new pool). Governance only.
+    /// Both must hold code; a new token set while the protocol is paused is paused at once, so
+    /// the two flags never disagree.
     ///
     /// # Errors
     ///
     /// * [`Unauthorized`] - the caller is not governance.
     /// * [`ZeroAddress`] - either address is zero.
+    /// * [`NotAContract`] - either address holds no code.
+    /// * The token's revert, passed on, if pausing it fails.
     ///
     /// # Events
     ///
@@ -455,12 +459,23 @@ impl Membership {
         if nxm_token.is_zero() || capital_pool.is_zero() {
             return Err(revert(ZeroAddress {}));
         }
+        for account in [nxm_token, capital_pool] {
+            if self.vm().code_size(account) == 0 {
+                return Err(revert(NotAContract { account }));
+            }
+        }
         self.nxm_token.set(nxm_token);
         self.capital_pool.set(capital_pool);
         self.vm().log(ContractsSet {
             nxmToken: nxm_token,
             capitalPool: capital_pool,
         });
+        if self.is_paused.get() {
+            let call = Call::new_mutating(self);
+            INxmToken::new(nxm_token)
+                .set_paused(self.vm(), call, true)
+                .map_err(Vec::from)?;
+        }
         Ok(())
     }
 

@@ -19,9 +19,9 @@ use mutual_interfaces::{
         AdvisoryBoardSeatHeld, AdvisoryBoardSeatSet, AlreadyMember, ApprovalAlreadyUsed,
         ApprovalExpired, ContractsSet, EthTransferFailed, FeesSwept, GovernanceChanged,
         InvalidApprovalSigner, InvalidSeat, JoiningFeeSet, KycAuthoritySet, LockHoldersSet,
-        MemberJoined, MemberLeft, MembershipSwitched, NotMember, NotPaused, NxmBalanceNotZero,
-        NxmLocked, PauseConfigured, Paused, Unauthorized, WrongJoiningFee, ZeroAddress,
-        DEFAULT_JOINING_FEE_ETH,
+        MemberJoined, MemberLeft, MembershipSwitched, NotAContract, NotMember, NotPaused,
+        NxmBalanceNotZero, NxmLocked, PauseConfigured, Paused, Unauthorized, WrongJoiningFee,
+        ZeroAddress, DEFAULT_JOINING_FEE_ETH,
     },
     nxm_token::abi::INxmToken,
     signatures::ECRECOVER,
@@ -127,6 +127,9 @@ impl Harness {
     fn constructed() -> Self {
         let vm = TestVM::default();
         vm.set_block_timestamp(NOW);
+        for contract in [TOKEN, POOL] {
+            vm.set_code(contract, vec![0xef, 0xf0, 0x00, 0x00]);
+        }
         let mut contract = Membership::from(&vm);
         let kyc = key(7);
         let args = (GOVERNANCE, address_of(kyc.verifying_key())).abi_encode_params();
@@ -1461,6 +1464,9 @@ fn set_joining_fee_emits() {
 #[test]
 fn set_contracts_and_lock_holders_emit() {
     let mut harness = Harness::new();
+    for contract in [ALICE, BOB] {
+        harness.vm.set_code(contract, vec![0xef, 0xf0, 0x00, 0x00]);
+    }
     let mark = harness.log_mark();
     harness.ok(
         GOVERNANCE,
@@ -1540,4 +1546,51 @@ fn non_payable_entrypoints_reject_value() {
         .set_balance(DEFAULT_CONTRACT_ADDRESS, DEFAULT_JOINING_FEE_ETH);
     let sweep = harness.call_with_value(ALICE, U256::from(1), IMembership::sweepFeesCall {});
     assert!(sweep.is_err());
+}
+
+#[test]
+fn set_contracts_requires_code_and_keeps_a_new_token_paused() {
+    let new_token = address!("00000000000000000000000000000000000000b3");
+    let mut harness = Harness::new();
+    let without_code = IMembership::setContractsCall {
+        nxmToken: new_token,
+        capitalPool: POOL,
+    };
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        without_code,
+        NotAContract { account: new_token },
+    );
+    let pool_without_code = IMembership::setContractsCall {
+        nxmToken: TOKEN,
+        capitalPool: new_token,
+    };
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        pool_without_code,
+        NotAContract { account: new_token },
+    );
+    // Pause, then point membership at a new token: the new token is paused in the same call
+    // (shown by a mock that refuses, whose revert is passed on).
+    harness.vm.set_code(new_token, vec![0xef, 0xf0, 0x00, 0x00]);
+    harness.join(ALICE, 1);
+    harness.set_seat(0, ALICE);
+    harness.ok(ALICE, IMembership::pauseCall {});
+    let pause_new_token = INxmToken::setPausedCall { paused: true }.abi_encode();
+    harness.vm.mock_call(
+        new_token,
+        pause_new_token,
+        U256::ZERO,
+        Err(vec![0xaa, 0xbb]),
+    );
+    let rewire = IMembership::setContractsCall {
+        nxmToken: new_token,
+        capitalPool: POOL,
+    };
+    assert_eq!(
+        harness.call(GOVERNANCE, rewire).err(),
+        Some(vec![0xaa, 0xbb])
+    );
 }

@@ -4,9 +4,9 @@
 //!
 //! # Who may do what
 //! * Anyone: read views; `approve` and `permit` (a valid owner signature) for their own NXM.
-//! * Holders: `transfer` and `transferFrom` (with allowance) **to members only**. A holder need
-//!   not be a member to send: an address that left keeps what it held and may still send it
-//!   to a member (as in Nexus Mutual V2).
+//! * Holders: `transfer` and `transferFrom` (with allowance) **to members only**. The sender is
+//!   not checked (as in Nexus Mutual V2); with membership's rule that a member leaves only with
+//!   zero NXM and a switch moves the whole balance, no non-member holds NXM today.
 //! * The **membership** contract: the member flags (`setMember`, `switchMember`) and the
 //!   pause (`setPaused`).
 //! * **Operator** contracts (capital pool, staking, claims, governance): `mint` to members and
@@ -352,8 +352,8 @@ impl NxmToken {
         self.is_member.insert(to, true);
         let balance_nxm = self.balances.get(from);
         self.balances.insert(from, U256::ZERO);
-        // `to` held nothing it could have received as a non-member, but may hold NXM kept
-        // from an earlier membership: add rather than overwrite. Cannot overflow (≤ supply).
+        // Add rather than overwrite: the token does not rely on membership's zero-balance leave
+        // rule to keep `to` empty. Cannot overflow (both balances are part of the supply).
         let to_balance_nxm = self.balances.get(to);
         self.balances.insert(to, to_balance_nxm + balance_nxm);
         self.vm().log(MemberSet {

@@ -2,13 +2,13 @@
 
 use alloy_sol_types::sol;
 
-pub use crate::common::{EthTransferFailed, GovernanceChanged, Unauthorized};
+pub use crate::common::{EthTransferFailed, GovernanceChanged, Unauthorized, ZeroAddress};
 
 crate::contract_interface! {
     interface ICapitalPool {
         function buyNxm(uint256 minNxmOut) external payable returns (uint256);
         function sellNxm(uint256 nxmIn, uint256 minEthOut) external returns (uint256);
-        function updateMcr() external;
+        function updateMcr() external returns (bool);
         function payClaim(address to, uint256 amountEth) external;
         function transferTreasury(address to, uint256 amountEth) external;
         function setContracts(address nxmToken, address cover, address claims) external;

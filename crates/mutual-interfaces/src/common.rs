@@ -15,6 +15,10 @@ sol! {
     /// A zero address where one is not allowed (an argument, or a contract address not set yet).
     #[derive(Debug, PartialEq, Eq)]
     error ZeroAddress();
+
+    /// A contract address to trust holds no code (a call to it would "succeed" doing nothing).
+    #[derive(Debug, PartialEq, Eq)]
+    error NotAContract(address account);
     /// The protocol is paused: member actions (joining, leaving, switching, NXM movements) wait.
     #[derive(Debug, PartialEq, Eq)]
     error Paused();

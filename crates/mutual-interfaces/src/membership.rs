@@ -26,8 +26,8 @@ use alloy_primitives::{keccak256, Address, B256, U256};
 use alloy_sol_types::sol;
 
 pub use crate::common::{
-    AlreadyMember, EthTransferFailed, GovernanceChanged, NotMember, Paused, Unauthorized,
-    ZeroAddress,
+    AlreadyMember, EthTransferFailed, GovernanceChanged, NotAContract, NotMember, Paused,
+    Unauthorized, ZeroAddress,
 };
 
 use crate::signatures::{domain_separator, typed_data_digest};

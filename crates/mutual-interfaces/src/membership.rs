@@ -10,7 +10,8 @@
 //!
 //! The registry is the protocol's one source of truth for membership: it pushes each change to
 //! the NXM token (`INxmToken.setMember` / `switchMember`), whose transfers accept only members,
-//! and the pause flag (`INxmToken.setPaused`). Other contracts read `isMember` and `paused` here.
+//! and the pause flag (`INxmToken.setPaused`). dApps (and later contracts) read `isMember` and
+//! `paused` here; the token enforces both, and through its mint and burn so does the capital pool.
 //!
 //! **Joining fees are swept to the capital pool in batches.** `join` keeps the fee in this
 //! contract (nothing leaves on a join); `sweepFees`, open to anyone, sends this contract's whole

@@ -36,6 +36,35 @@ fn fmt_tokens(wei: U256, decimals: usize) -> String {
     }
 }
 
+/// Joins `member` with a KYC approval (nonce `nonce`) signed locally, paying the joining fee;
+/// returns the gas used.
+fn join(
+    node: &mut Devnode,
+    protocol: &Protocol,
+    config: &DeployConfig,
+    member: Address,
+    nonce: u64,
+    deadline: U256,
+) -> Result<u64, DeployFailure> {
+    let nonce = U256::from(nonce);
+    let signature = config.kyc.approve(
+        node.chain_id(),
+        protocol.membership,
+        member,
+        nonce,
+        deadline,
+    );
+    let call = IMembership::joinCall {
+        member,
+        nonce,
+        deadline,
+        signature,
+    };
+    let fee = mutual_interfaces::membership::DEFAULT_JOINING_FEE_ETH;
+    let tx = send(node, "join", member, protocol.membership, fee, &call)?;
+    Ok(tx.receipt.gas_used)
+}
+
 /// The pool's state after a step: spot buy price (ETH per NXM) and MCR%.
 fn pool_state(node: &mut Devnode, protocol: &Protocol, who: Address) -> (String, String) {
     match node.call_sol(who, protocol.capital_pool, &ICapitalPool::poolStateCall {}) {
@@ -80,64 +109,27 @@ fn run() -> Result<(), DeployFailure> {
         "  {:<52} {:>9}  {:>18}  {:>9}",
         "step", "gas", "NXM price", "MCR%"
     );
-    let (price, ratio) = pool_state(&mut node, &protocol, alice);
-    println!(
-        "  {:<52} {:>9}  {:>18}  {:>9}",
-        "start (pool seeded, MCR at the floor)", "-", price, ratio
-    );
     let report = |node: &mut Devnode, step: &str, gas: Option<u64>| {
         let (price, ratio) = pool_state(node, &protocol, alice);
         let gas = gas.map_or_else(|| "-".to_string(), |g| g.to_string());
         println!("  {step:<52} {gas:>9}  {price:>18}  {ratio:>9}");
     };
+    report(&mut node, "start (pool seeded, MCR at the floor)", None);
 
-    let chain_id = node.chain_id();
     let deadline = U256::from(node.timestamp() + 86_400);
-    let fee = mutual_interfaces::membership::DEFAULT_JOINING_FEE_ETH;
-    let alice_approval = config.kyc.approve(
-        chain_id,
-        protocol.membership,
-        alice,
-        U256::from(1),
-        deadline,
-    );
     report(
         &mut node,
         "KYC approval for alice signed locally (EIP-712)",
         None,
     );
-    let join = IMembership::joinCall {
-        member: alice,
-        nonce: U256::from(1),
-        deadline,
-        signature: alice_approval,
-    };
-    let tx = send(
-        &mut node,
-        "alice joins",
-        alice,
-        protocol.membership,
-        fee,
-        &join,
-    )?;
+    let gas = join(&mut node, &protocol, &config, alice, 1, deadline)?;
     report(
         &mut node,
         "alice joins (0.002 ETH fee held for the sweep)",
-        Some(tx.receipt.gas_used),
+        Some(gas),
     );
-
-    let bob_approval =
-        config
-            .kyc
-            .approve(chain_id, protocol.membership, bob, U256::from(2), deadline);
-    let join = IMembership::joinCall {
-        member: bob,
-        nonce: U256::from(2),
-        deadline,
-        signature: bob_approval,
-    };
-    let tx = send(&mut node, "bob joins", bob, protocol.membership, fee, &join)?;
-    report(&mut node, "bob joins", Some(tx.receipt.gas_used));
+    let gas = join(&mut node, &protocol, &config, bob, 2, deadline)?;
+    report(&mut node, "bob joins", Some(gas));
 
     // Joining fees wait in membership; anyone sends them to the pool in one call.
     let tx = send(
@@ -194,50 +186,28 @@ fn run() -> Result<(), DeployFailure> {
         Some(tx.receipt.gas_used),
     );
 
-    let sell = ICapitalPool::sellNxmCall {
-        nxmIn: gift,
-        minEthOut: U256::ZERO,
-    };
-    let tx = send(
-        &mut node,
-        "bob sells his NXM",
-        bob,
-        protocol.capital_pool,
-        U256::ZERO,
-        &sell,
-    )?;
-    report(
-        &mut node,
-        &format!(
-            "bob sells {} NXM for {} ETH",
-            fmt_tokens(gift, 2),
-            fmt_tokens(tx.value, 4)
-        ),
-        Some(tx.receipt.gas_used),
-    );
-
-    let rest = bought - gift;
-    let sell = ICapitalPool::sellNxmCall {
-        nxmIn: rest,
-        minEthOut: U256::ZERO,
-    };
-    let tx = send(
-        &mut node,
-        "alice sells the rest",
-        alice,
-        protocol.capital_pool,
-        U256::ZERO,
-        &sell,
-    )?;
-    report(
-        &mut node,
-        &format!(
-            "alice sells {} NXM for {} ETH",
-            fmt_tokens(rest, 2),
-            fmt_tokens(tx.value, 4)
-        ),
-        Some(tx.receipt.gas_used),
-    );
+    for (seller, name, nxm) in [(bob, "bob", gift), (alice, "alice", bought - gift)] {
+        let tx = send(
+            &mut node,
+            &format!("{name} sells NXM"),
+            seller,
+            protocol.capital_pool,
+            U256::ZERO,
+            &ICapitalPool::sellNxmCall {
+                nxmIn: nxm,
+                minEthOut: U256::ZERO,
+            },
+        )?;
+        report(
+            &mut node,
+            &format!(
+                "{name} sells {} NXM for {} ETH",
+                fmt_tokens(nxm, 2),
+                fmt_tokens(tx.value, 4)
+            ),
+            Some(tx.receipt.gas_used),
+        );
+    }
 
     let tx = send(
         &mut node,

@@ -80,16 +80,29 @@ impl World {
     }
 
     fn buy(&mut self, member: Address, eth: U256) -> U256 {
-        let receipt = self.send(
-            member,
-            self.protocol.capital_pool,
-            eth,
-            &ICapitalPool::buyNxmCall {
-                minNxmOut: U256::ZERO,
-            },
-        );
+        let receipt = self.buy_tx(member, eth, U256::ZERO);
         assert!(receipt.status, "buy failed: {}", receipt.return_data);
         ICapitalPool::buyNxmCall::abi_decode_returns(&receipt.return_data).unwrap()
+    }
+
+    fn buy_tx(&mut self, member: Address, eth: U256, min_nxm_out: U256) -> Receipt {
+        let call = ICapitalPool::buyNxmCall {
+            minNxmOut: min_nxm_out,
+        };
+        self.send(member, self.protocol.capital_pool, eth, &call)
+    }
+
+    fn sell_tx(&mut self, member: Address, nxm_in: U256, min_eth_out: U256) -> Receipt {
+        let call = ICapitalPool::sellNxmCall {
+            nxmIn: nxm_in,
+            minEthOut: min_eth_out,
+        };
+        self.send(member, self.protocol.capital_pool, U256::ZERO, &call)
+    }
+
+    fn transfer_tx(&mut self, from: Address, to: Address, nxm: U256) -> Receipt {
+        let call = INxmToken::transferCall { to, amountNxm: nxm };
+        self.send(from, self.protocol.nxm_token, U256::ZERO, &call)
     }
 
     fn nxm_balance(&mut self, account: Address) -> U256 {
@@ -206,15 +219,7 @@ fn member_session_join_buy_transfer_sell_leave() {
     assert_eq!(w.nxm_balance(alice), bought);
     assert_eq!(w.pool_eth(), pool_before + tokens(100));
 
-    let transfer = w.send(
-        alice,
-        w.protocol.nxm_token,
-        U256::ZERO,
-        &INxmToken::transferCall {
-            to: bob,
-            amountNxm: tokens(500),
-        },
-    );
+    let transfer = w.transfer_tx(alice, bob, tokens(500));
     assert!(transfer.status);
     let moved: nxm_token::Transfer = logged(&transfer);
     assert_eq!(
@@ -225,15 +230,7 @@ fn member_session_join_buy_transfer_sell_leave() {
     let pool_before = w.pool_eth();
     let bob_eth = w.node.balance(bob);
     let expected_eth = curve::eth_out_for_nxm(pool_before, tokens(10_000), tokens(500)).unwrap();
-    let sell = w.send(
-        bob,
-        w.protocol.capital_pool,
-        U256::ZERO,
-        &ICapitalPool::sellNxmCall {
-            nxmIn: tokens(500),
-            minEthOut: expected_eth,
-        },
-    );
+    let sell = w.sell_tx(bob, tokens(500), expected_eth);
     assert!(sell.status, "{}", sell.return_data);
     let sold: capital_pool::NxmSold = logged(&sell);
     assert_eq!(
@@ -262,15 +259,7 @@ fn member_session_join_buy_transfer_sell_leave() {
         },
     );
     let rest = bought - tokens(500);
-    let sell = w.send(
-        alice,
-        w.protocol.capital_pool,
-        U256::ZERO,
-        &ICapitalPool::sellNxmCall {
-            nxmIn: rest,
-            minEthOut: U256::ZERO,
-        },
-    );
+    let sell = w.sell_tx(alice, rest, U256::ZERO);
     assert!(sell.status);
     let leave = w.send(
         alice,
@@ -432,26 +421,11 @@ fn only_members_receive_nxm() {
     let (alice, outsider) = (w.account("alice"), w.account("outsider"));
     w.join(alice);
     w.buy(alice, tokens(10));
-    let transfer = w.send(
-        alice,
-        w.protocol.nxm_token,
-        U256::ZERO,
-        &INxmToken::transferCall {
-            to: outsider,
-            amountNxm: tokens(1),
-        },
-    );
+    let transfer = w.transfer_tx(alice, outsider, tokens(1));
     reverted_with(&transfer, nxm_token::NotMember { account: outsider });
     // A non-member's purchase fails in the token's mint and the ETH stays with the buyer.
     let pool_before = w.pool_eth();
-    let buy = w.send(
-        outsider,
-        w.protocol.capital_pool,
-        tokens(1),
-        &ICapitalPool::buyNxmCall {
-            minNxmOut: U256::ZERO,
-        },
-    );
+    let buy = w.buy_tx(outsider, tokens(1), U256::ZERO);
     reverted_with(&buy, nxm_token::NotMember { account: outsider });
     assert_eq!(w.pool_eth(), pool_before);
 }
@@ -463,14 +437,7 @@ fn slippage_and_trade_limits_revert_with_the_amounts() {
     w.join(alice);
     let pool = w.pool_eth();
     let quote = curve::nxm_out_for_eth(pool, tokens(10_000), tokens(10)).unwrap();
-    let buy = w.send(
-        alice,
-        w.protocol.capital_pool,
-        tokens(10),
-        &ICapitalPool::buyNxmCall {
-            minNxmOut: quote + U256::from(1),
-        },
-    );
+    let buy = w.buy_tx(alice, tokens(10), quote + U256::from(1));
     reverted_with(
         &buy,
         capital_pool::SlippageExceeded {
@@ -479,14 +446,7 @@ fn slippage_and_trade_limits_revert_with_the_amounts() {
         },
     );
     // More than 5 % of the MCR in one buy.
-    let big = w.send(
-        alice,
-        w.protocol.capital_pool,
-        tokens(501),
-        &ICapitalPool::buyNxmCall {
-            minNxmOut: U256::ZERO,
-        },
-    );
+    let big = w.buy_tx(alice, tokens(501), U256::ZERO);
     reverted_with(
         &big,
         capital_pool::BuyAboveTradeLimit {
@@ -498,15 +458,7 @@ fn slippage_and_trade_limits_revert_with_the_amounts() {
     let bought = w.buy(alice, tokens(400));
     let pool = w.pool_eth();
     let out = curve::eth_out_for_nxm(pool, tokens(10_000), bought).unwrap();
-    let sell = w.send(
-        alice,
-        w.protocol.capital_pool,
-        U256::ZERO,
-        &ICapitalPool::sellNxmCall {
-            nxmIn: bought,
-            minEthOut: out + U256::from(1),
-        },
-    );
+    let sell = w.sell_tx(alice, bought, out + U256::from(1));
     reverted_with(
         &sell,
         capital_pool::SlippageExceeded {
@@ -542,15 +494,7 @@ fn sales_never_take_the_pool_below_the_mcr() {
         max_in < bought,
         "the MCR floor binds before alice's whole balance"
     );
-    let too_much = w.send(
-        alice,
-        w.protocol.capital_pool,
-        U256::ZERO,
-        &ICapitalPool::sellNxmCall {
-            nxmIn: max_in + U256::from(1),
-            minEthOut: U256::ZERO,
-        },
-    );
+    let too_much = w.sell_tx(alice, max_in + U256::from(1), U256::ZERO);
     reverted_with(
         &too_much,
         capital_pool::SellAboveTradeLimit {
@@ -558,29 +502,14 @@ fn sales_never_take_the_pool_below_the_mcr() {
             maxNxmIn: max_in,
         },
     );
-    let exact = w.send(
-        alice,
-        w.protocol.capital_pool,
-        U256::ZERO,
-        &ICapitalPool::sellNxmCall {
-            nxmIn: max_in,
-            minEthOut: U256::ZERO,
-        },
-    );
+    let exact = w.sell_tx(alice, max_in, U256::ZERO);
     assert!(exact.status);
     assert!(w.pool_eth() >= mcr, "MCR% stays at or above 100 %");
     // Buys are closed above 400 % MCR.
     let mut rich = World::new(tokens(40_001));
     let bob = rich.account("bob");
     rich.join(bob);
-    let closed = rich.send(
-        bob,
-        rich.protocol.capital_pool,
-        tokens(1),
-        &ICapitalPool::buyNxmCall {
-            minNxmOut: U256::ZERO,
-        },
-    );
+    let closed = rich.buy_tx(bob, tokens(1), U256::ZERO);
     reverted_with(
         &closed,
         capital_pool::McrRatioAboveBuyLimit {
@@ -624,34 +553,11 @@ fn the_advisory_board_pause_stops_member_actions() {
         .status
     );
 
-    let transfer = w.send(
-        alice,
-        w.protocol.nxm_token,
-        U256::ZERO,
-        &INxmToken::transferCall {
-            to: bob,
-            amountNxm: tokens(1),
-        },
-    );
+    let transfer = w.transfer_tx(alice, bob, tokens(1));
     reverted_with(&transfer, nxm_token::Paused {});
-    let buy = w.send(
-        alice,
-        w.protocol.capital_pool,
-        tokens(1),
-        &ICapitalPool::buyNxmCall {
-            minNxmOut: U256::ZERO,
-        },
-    );
+    let buy = w.buy_tx(alice, tokens(1), U256::ZERO);
     reverted_with(&buy, nxm_token::Paused {});
-    let sell = w.send(
-        alice,
-        w.protocol.capital_pool,
-        U256::ZERO,
-        &ICapitalPool::sellNxmCall {
-            nxmIn: tokens(1),
-            minEthOut: U256::ZERO,
-        },
-    );
+    let sell = w.sell_tx(alice, tokens(1), U256::ZERO);
     reverted_with(&sell, nxm_token::Paused {});
     let approval = w.approval(carol);
     let join = w.send(
@@ -671,15 +577,7 @@ fn the_advisory_board_pause_stops_member_actions() {
         )
         .status
     );
-    let transfer = w.send(
-        alice,
-        w.protocol.nxm_token,
-        U256::ZERO,
-        &INxmToken::transferCall {
-            to: bob,
-            amountNxm: tokens(1),
-        },
-    );
+    let transfer = w.transfer_tx(alice, bob, tokens(1));
     assert!(transfer.status);
 }
 
@@ -708,15 +606,7 @@ fn switching_moves_membership_and_nxm() {
     assert!(switched.status, "{}", switched.return_data);
     assert_eq!(w.nxm_balance(alice_new), bought);
     assert_eq!(w.nxm_balance(alice), U256::ZERO);
-    let back = w.send(
-        alice_new,
-        w.protocol.nxm_token,
-        U256::ZERO,
-        &INxmToken::transferCall {
-            to: alice,
-            amountNxm: tokens(1),
-        },
-    );
+    let back = w.transfer_tx(alice_new, alice, tokens(1));
     reverted_with(&back, nxm_token::NotMember { account: alice });
     let id = w
         .node

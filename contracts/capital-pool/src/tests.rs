@@ -50,6 +50,20 @@ fn pool_with(balance: U256) -> (TestVM, CapitalPool) {
     (vm, pool)
 }
 
+/// MEMBER sends 100 ETH to a pool that held 20 000 ETH before it (MCR 10 000 ETH): returns the
+/// NXM the curve mints for it and the token's `mint` calldata for that amount.
+fn buy_100_eth(vm: &TestVM) -> (U256, Vec<u8>) {
+    vm.set_sender(MEMBER);
+    vm.set_value(eth(100));
+    let expected = curve::nxm_out_for_eth(eth(20_000), eth(10_000), eth(100)).unwrap();
+    let mint = INxmToken::mintCall {
+        to: MEMBER,
+        amountNxm: expected,
+    }
+    .abi_encode();
+    (expected, mint)
+}
+
 fn revert<T>(result: Result<T, PoolError>) -> Vec<u8> {
     match result {
         Ok(_) => panic!("expected a revert"),
@@ -172,14 +186,7 @@ fn receive_logs_deposits() {
 #[test]
 fn buy_mints_the_curve_amount_to_the_buyer() {
     let (vm, mut pool) = pool_with(eth(20_100));
-    vm.set_sender(MEMBER);
-    vm.set_value(eth(100));
-    let expected = curve::nxm_out_for_eth(eth(20_000), eth(10_000), eth(100)).unwrap();
-    let mint = INxmToken::mintCall {
-        to: MEMBER,
-        amountNxm: expected,
-    }
-    .abi_encode();
+    let (expected, mint) = buy_100_eth(&vm);
     vm.mock_call(TOKEN, mint, U256::ZERO, Ok(vec![]));
     assert_eq!(pool.buy_nxm(expected).ok(), Some(expected));
     let bought: NxmBought = last_log(&vm);
@@ -195,14 +202,7 @@ fn buy_mints_the_curve_amount_to_the_buyer() {
 fn buy_updates_the_mcr_once_an_hour() {
     let (vm, mut pool) = pool_with(eth(20_100));
     vm.set_block_timestamp(START + MCR_MIN_UPDATE_SECS);
-    vm.set_sender(MEMBER);
-    vm.set_value(eth(100));
-    let expected = curve::nxm_out_for_eth(eth(20_000), eth(10_000), eth(100)).unwrap();
-    let mint = INxmToken::mintCall {
-        to: MEMBER,
-        amountNxm: expected,
-    }
-    .abi_encode();
+    let (_, mint) = buy_100_eth(&vm);
     vm.mock_call(TOKEN, mint, U256::ZERO, Ok(vec![]));
     assert!(pool.buy_nxm(U256::ZERO).is_ok());
     assert!(has_log::<McrUpdated>(&vm));
@@ -247,9 +247,7 @@ fn buy_reverts_on_each_limit_and_changes_nothing() {
     );
     // Slippage.
     let (vm, mut pool) = pool_with(eth(20_100));
-    vm.set_sender(MEMBER);
-    vm.set_value(eth(100));
-    let expected = curve::nxm_out_for_eth(eth(20_000), eth(10_000), eth(100)).unwrap();
+    let (expected, _) = buy_100_eth(&vm);
     assert_eq!(
         revert(pool.buy_nxm(expected + U256::from(1))),
         SlippageExceeded {
@@ -265,14 +263,7 @@ fn buy_reverts_on_each_limit_and_changes_nothing() {
 #[test]
 fn buy_passes_the_token_revert_on() {
     let (vm, mut pool) = pool_with(eth(20_100));
-    vm.set_sender(MEMBER);
-    vm.set_value(eth(100));
-    let expected = curve::nxm_out_for_eth(eth(20_000), eth(10_000), eth(100)).unwrap();
-    let mint = INxmToken::mintCall {
-        to: MEMBER,
-        amountNxm: expected,
-    }
-    .abi_encode();
+    let (_, mint) = buy_100_eth(&vm);
     let token_error = vec![0xde, 0xad, 0xbe, 0xef];
     vm.mock_call(TOKEN, mint, U256::ZERO, Err(token_error.clone()));
     assert_eq!(revert(pool.buy_nxm(U256::ZERO)), token_error);

@@ -112,7 +112,6 @@ pub fn nxm_out_for_eth(
     if mcr_eth.is_zero() {
         return Err(MathError::ZeroMcr);
     }
-    let ratio_bps = mcr_ratio_bps(pool_value_eth, mcr_eth)?;
     // Compare exactly (V * 10 000 <= 40 000 * M), not on the rounded-down ratio.
     let scaled_value = pool_value_eth.checked_mul(BPS).ok_or(MathError::Overflow)?;
     let buy_cap = mcr_eth
@@ -120,7 +119,7 @@ pub fn nxm_out_for_eth(
         .ok_or(MathError::Overflow)?;
     if scaled_value > buy_cap {
         return Err(MathError::McrRatioAboveBuyLimit {
-            mcr_ratio_bps: ratio_bps,
+            mcr_ratio_bps: mcr_ratio_bps(pool_value_eth, mcr_eth)?,
         });
     }
     let max_eth_in = max_trade_eth(mcr_eth)?;
@@ -160,14 +159,19 @@ pub fn eth_out_for_nxm(
         .ok_or(MathError::Overflow)?;
     let spot_bound_q64 = mul_div_up(to_q64(nxm_in)?, spot_ceil_wei, WAD)?;
     if spot_bound_q64 > max_gross_q64 {
-        // The bound does not settle the limits: compare with the largest sale allowed.
-        let max_nxm_in = if max_gross_eth.is_zero() {
+        // The bound does not settle the limits: compare with the largest sale allowed (what
+        // `max_nxm_in` returns, from the `max_gross_eth` already at hand; calling it would
+        // recompute that and cost the capital pool ~270 bytes of WASM).
+        let allowed_nxm_in = if max_gross_eth.is_zero() {
             U256::ZERO
         } else {
             nxm_for_eth_between(pool_value_eth - max_gross_eth, max_gross_eth, mcr_eth)?
         };
-        if nxm_in > max_nxm_in {
-            return Err(MathError::SellAboveTradeLimit { nxm_in, max_nxm_in });
+        if nxm_in > allowed_nxm_in {
+            return Err(MathError::SellAboveTradeLimit {
+                nxm_in,
+                max_nxm_in: allowed_nxm_in,
+            });
         }
     }
     let start_q64 = spot_bound_q64.min(max_gross_q64);

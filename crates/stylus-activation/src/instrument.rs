@@ -89,42 +89,30 @@ fn emit(out: &mut Vec<u8>, instrs: &[Instruction]) {
 /// `if ink_left < cost { status = 1; unreachable } ink_left -= cost` (§2.3 block header).
 fn emit_block_charge(out: &mut Vec<u8>, g: MeterGlobals, cost: u64) {
     let cost = cost as i64; // the u64 bit pattern; compared and subtracted unsigned
-    emit(
-        out,
-        &[
-            Instruction::GlobalGet(g.ink_left),
-            Instruction::I64Const(cost),
-            Instruction::I64LtU,
-            Instruction::If(BlockType::Empty),
-            Instruction::I32Const(INK_STATUS_OUT_OF_INK),
-            Instruction::GlobalSet(g.ink_status),
-            Instruction::Unreachable,
-            Instruction::End,
-            Instruction::GlobalGet(g.ink_left),
-            Instruction::I64Const(cost),
-            Instruction::I64Sub,
-            Instruction::GlobalSet(g.ink_left),
-        ],
-    );
+    emit_ink_charge(out, g, &[Instruction::I64Const(cost)]);
 }
 
 /// §2.4: with the length operand on top of the stack (kept there), charge
 /// `100 × len` ink (len as u32) or set status = 1 and trap.
 fn emit_bulk_charge(out: &mut Vec<u8>, g: MeterGlobals, scratch: u32) {
-    let cost = [
-        Instruction::LocalGet(scratch),
-        Instruction::I64ExtendI32U,
-        Instruction::I64Const(crate::pricing::BULK_MEMORY_INK_PER_BYTE as i64),
-        Instruction::I64Mul,
-    ];
-    emit(
+    emit(out, &[Instruction::LocalTee(scratch)]);
+    emit_ink_charge(
         out,
+        g,
         &[
-            Instruction::LocalTee(scratch),
-            Instruction::GlobalGet(g.ink_left),
+            Instruction::LocalGet(scratch),
+            Instruction::I64ExtendI32U,
+            Instruction::I64Const(crate::pricing::BULK_MEMORY_INK_PER_BYTE as i64),
+            Instruction::I64Mul,
         ],
     );
-    emit(out, &cost);
+}
+
+/// The charge both meters share: `if ink_left < cost { status = 1; unreachable }
+/// ink_left -= cost`, where `cost` is the (side-effect-free) i64 sequence, emitted twice.
+fn emit_ink_charge(out: &mut Vec<u8>, g: MeterGlobals, cost: &[Instruction<'static>]) {
+    emit(out, &[Instruction::GlobalGet(g.ink_left)]);
+    emit(out, cost);
     emit(
         out,
         &[
@@ -137,7 +125,7 @@ fn emit_bulk_charge(out: &mut Vec<u8>, g: MeterGlobals, scratch: u32) {
             Instruction::GlobalGet(g.ink_left),
         ],
     );
-    emit(out, &cost);
+    emit(out, cost);
     emit(
         out,
         &[Instruction::I64Sub, Instruction::GlobalSet(g.ink_left)],

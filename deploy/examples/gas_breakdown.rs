@@ -7,8 +7,7 @@ use alloy_primitives::U256;
 use alloy_sol_types::SolCall;
 use mutual_deploy::{address_of_seed, deploy_to_devnode, tokens, DeployConfig};
 use mutual_interfaces::{
-    capital_pool::abi::ICapitalPool, membership::abi::IMembership,
-    membership::DEFAULT_JOINING_FEE_ETH,
+    membership::abi::IMembership, membership::DEFAULT_JOINING_FEE_ETH, ramm::abi::IRamm,
 };
 use stylus_devnode::{Devnode, Receipt};
 
@@ -68,15 +67,13 @@ fn main() {
         join.abi_encode(),
     );
     show("join", &receipt);
-    let buy = ICapitalPool::buyNxmCall {
-        minNxmOut: U256::ZERO,
+    let swap = |nxm_in| IRamm::swapCall {
+        nxmIn: nxm_in,
+        minAmountOut: U256::ZERO,
+        deadline,
     };
-    let receipt = node.send(alice, protocol.capital_pool, tokens(100), buy.abi_encode());
-    show("buy", &receipt);
-    let sell = ICapitalPool::sellNxmCall {
-        nxmIn: tokens(1_000),
-        minEthOut: U256::ZERO,
-    };
-    let receipt = node.send(alice, protocol.capital_pool, U256::ZERO, sell.abi_encode());
-    show("sell", &receipt);
+    let receipt = node.send(alice, protocol.ramm, tokens(100), swap(U256::ZERO).abi_encode());
+    show("swap 100 ETH for NXM", &receipt);
+    let receipt = node.send(alice, protocol.ramm, U256::ZERO, swap(tokens(1_000)).abi_encode());
+    show("swap 1 000 NXM for ETH", &receipt);
 }

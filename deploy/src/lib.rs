@@ -1,8 +1,9 @@
 //! Deployment of the mutual's contracts and the helpers every scenario needs.
 //!
 //! * [`deploy_to_devnode`] builds the contracts (or reuses the cached artifacts), deploys them
-//!   into an embedded [`Devnode`], wires their trusted addresses and seeds the capital pool so
-//!   that MCR% starts inside 100–400 %.
+//!   into an embedded [`Devnode`], wires their trusted addresses, seeds the capital pool, admits
+//!   the founding member, mints the genesis NXM supply to it at the initial book value, and opens
+//!   the RAMM's swaps.
 //! * [`KycAuthority`] signs membership approvals locally, as the off-chain KYC service would.
 //! * [`Tx`] sends a typed call and keeps its receipt (gas, logs) next to the decoded result.
 //!
@@ -15,8 +16,10 @@ use alloy_primitives::{keccak256, Address, Bytes, U256};
 use alloy_sol_types::{SolCall, SolValue};
 use k256::ecdsa::SigningKey;
 use mutual_interfaces::{
-    capital_pool::abi::ICapitalPool, membership::abi::IMembership, membership::approval_digest,
+    capital_pool::abi::ICapitalPool,
+    membership::{abi::IMembership, approval_digest, DEFAULT_JOINING_FEE_ETH},
     nxm_token::abi::INxmToken,
+    ramm::abi::IRamm,
 };
 use stylus_devnode::{Devnode, Receipt};
 
@@ -29,7 +32,7 @@ pub fn tokens(x: u64) -> U256 {
 }
 
 /// The contract crates the protocol deploys, in deployment order.
-pub const CONTRACTS: [&str; 3] = ["nxm-token", "membership", "capital-pool"];
+pub const CONTRACTS: [&str; 4] = ["nxm-token", "membership", "capital-pool", "ramm"];
 
 /// The repository root (the workspace this crate belongs to).
 pub fn workspace_root() -> PathBuf {
@@ -70,28 +73,71 @@ pub enum DeployFailure {
     },
 }
 
-/// Deployment parameters. `Default` is the devnet profile: governance and KYC keys derived from
-/// fixed seeds, an MCR floor of 10 000 ETH and a 20 000 ETH seed (MCR% 200 %).
+/// Deployment parameters. `Default` is the devnet profile: governance, KYC and founder keys
+/// derived from fixed seeds, an MCR floor of 10 000 ETH, a 20 000 ETH seed (MCR% 200 %), a
+/// genesis book value of 0.02 ETH per NXM (1 000 000 NXM to the founder), and the RAMM launched
+/// with protocol-reference §3b's values at equilibrium (spot A at book value + 1 %, spot B at
+/// book value − 1 %).
 #[derive(Clone)]
 pub struct DeployConfig {
     /// Holds every contract's governance role until a governance contract takes it over.
     pub governance: Address,
     /// Signs membership approvals.
     pub kyc: KycAuthority,
+    /// The founding member: joins first and receives the genesis supply.
+    pub founder: Address,
     /// The MCR floor, in wei.
     pub mcr_floor_eth: U256,
     /// ETH the deployer puts into the capital pool, in wei.
     pub seed_eth: U256,
+    /// Book value the genesis supply is minted at (wei per NXM): genesis supply =
+    /// `seed_eth * 1e18 / genesis_book_value_wad`.
+    pub genesis_book_value_wad: U256,
+    /// The RAMM's launch state and limits.
+    pub ramm: RammLaunch,
+}
+
+/// The RAMM's constructor arguments (protocol-reference §3b); its circuit-breaker limits start
+/// at V2's 22 000 ETH / 250 000 NXM (`ramm::INITIAL_*_LIMIT`), changed by governance.
+#[derive(Clone, Copy, Debug)]
+pub struct RammLaunch {
+    /// Seconds in a RAMM "day" (every speed and the 3-day TWAP period scale with it).
+    pub day_secs: u32,
+    /// The starting virtual ETH reserve E, in wei.
+    pub eth_reserve: U256,
+    /// The fast-injection budget, in wei.
+    pub budget_eth: U256,
+    /// Starting spot price of pool A, wei per NXM.
+    pub spot_price_a: U256,
+    /// Starting spot price of pool B, wei per NXM.
+    pub spot_price_b: U256,
 }
 
 impl Default for DeployConfig {
     fn default() -> Self {
+        let book_value = U256::from(WAD / 50);
         Self {
             governance: address_of_seed(b"mutual devnet governance"),
             kyc: KycAuthority::from_seed(b"mutual devnet kyc authority"),
+            founder: address_of_seed(b"mutual devnet founder"),
             mcr_floor_eth: tokens(10_000),
             seed_eth: tokens(20_000),
+            genesis_book_value_wad: book_value,
+            ramm: RammLaunch {
+                day_secs: 86_400,
+                eth_reserve: tokens(5_000),
+                budget_eth: tokens(43_835),
+                spot_price_a: book_value * U256::from(101) / U256::from(100),
+                spot_price_b: book_value * U256::from(99) / U256::from(100),
+            },
         }
+    }
+}
+
+impl DeployConfig {
+    /// The genesis NXM supply: `floor(seed_eth * 1e18 / genesis_book_value_wad)`.
+    pub fn genesis_supply_nxm(&self) -> U256 {
+        self.seed_eth * U256::from(WAD) / self.genesis_book_value_wad
     }
 }
 
@@ -109,6 +155,8 @@ pub struct Protocol {
     pub membership: Address,
     /// Capital pool.
     pub capital_pool: Address,
+    /// The NXM market.
+    pub ramm: Address,
 }
 
 /// What one deployment transaction (or group of them) cost.
@@ -170,15 +218,47 @@ pub fn deploy_to_devnode(
         "capital-pool",
         (gov, config.mcr_floor_eth).abi_encode_params(),
     )?;
+    let launch = &config.ramm;
+    let ramm = deploy(
+        node,
+        "ramm",
+        (
+            gov,
+            launch.day_secs,
+            launch.eth_reserve,
+            launch.budget_eth,
+            launch.spot_price_a,
+            launch.spot_price_b,
+        )
+            .abi_encode_params(),
+    )?;
     let protocol = Protocol {
         nxm_token,
         membership,
         capital_pool,
+        ramm,
     };
 
-    let wiring: [(&str, Address, Bytes, U256); 5] = [
+    let founder = config.founder;
+    node.fund(founder, tokens(1));
+    let deadline = U256::from(node.timestamp() + 3_600);
+    let approval = IMembership::joinCall {
+        member: founder,
+        nonce: U256::ZERO,
+        deadline,
+        signature: config
+            .kyc
+            .approve(node.chain_id(), membership, founder, U256::ZERO, deadline),
+    };
+    let genesis = config.genesis_supply_nxm();
+    let operator = |enabled| INxmToken::setOperatorCall {
+        operator: gov,
+        enabled,
+    };
+    let wiring: Vec<(&str, Address, Address, Bytes, U256)> = vec![
         (
             "nxm-token.setMembership",
+            gov,
             nxm_token,
             INxmToken::setMembershipCall { membership }
                 .abi_encode()
@@ -186,10 +266,11 @@ pub fn deploy_to_devnode(
             U256::ZERO,
         ),
         (
-            "nxm-token.setOperator(capital pool)",
+            "nxm-token.setOperator(ramm)",
+            gov,
             nxm_token,
             INxmToken::setOperatorCall {
-                operator: capital_pool,
+                operator: ramm,
                 enabled: true,
             }
             .abi_encode()
@@ -198,6 +279,7 @@ pub fn deploy_to_devnode(
         ),
         (
             "membership.setContracts",
+            gov,
             membership,
             IMembership::setContractsCall {
                 nxmToken: nxm_token,
@@ -209,9 +291,11 @@ pub fn deploy_to_devnode(
         ),
         (
             "capital-pool.setContracts",
+            gov,
             capital_pool,
             ICapitalPool::setContractsCall {
                 nxmToken: nxm_token,
+                ramm,
                 cover: Address::ZERO,
                 claims: Address::ZERO,
             }
@@ -220,14 +304,70 @@ pub fn deploy_to_devnode(
             U256::ZERO,
         ),
         (
+            "ramm.setContracts",
+            gov,
+            ramm,
+            IRamm::setContractsCall {
+                nxmToken: nxm_token,
+                capitalPool: capital_pool,
+                membership,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+        ),
+        (
             "seed the capital pool",
+            gov,
             capital_pool,
             Bytes::new(),
             config.seed_eth,
         ),
+        (
+            "founder joins",
+            founder,
+            membership,
+            approval.abi_encode().into(),
+            DEFAULT_JOINING_FEE_ETH,
+        ),
+        (
+            "genesis: governance becomes an operator",
+            gov,
+            nxm_token,
+            operator(true).abi_encode().into(),
+            U256::ZERO,
+        ),
+        (
+            "genesis: mint the genesis supply to the founder",
+            gov,
+            nxm_token,
+            INxmToken::mintCall {
+                to: founder,
+                amountNxm: genesis,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+        ),
+        (
+            "genesis: governance stops being an operator",
+            gov,
+            nxm_token,
+            operator(false).abi_encode().into(),
+            U256::ZERO,
+        ),
+        (
+            "ramm.setSwapPaused(false): swaps open",
+            gov,
+            ramm,
+            IRamm::setSwapPausedCall { paused: false }
+                .abi_encode()
+                .into(),
+            U256::ZERO,
+        ),
     ];
-    for (name, to, calldata, value) in wiring {
-        let receipt = node.send(gov, to, value, calldata);
+    for (name, from, to, calldata, value) in wiring {
+        let receipt = node.send(from, to, value, calldata);
         check(name, &receipt)?;
         steps.push(DeployStep {
             name: name.into(),

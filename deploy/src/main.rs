@@ -1,7 +1,8 @@
 //! The main job: deploy the mutual into the embedded devnode and run a member session, printing
-//! each step with its gas, the NXM price and MCR% after it.
+//! each step with its gas, then the RAMM's spot prices A and B, book value and MCR% after it.
 //!
 //! `cargo run -q -p mutual-deploy` (or `scripts/demo.sh`). Real nodes come with a later issue.
+//! Every swap goes through the RAMM; the capital pool only holds the ETH and the MCR.
 
 use std::process::ExitCode;
 
@@ -11,6 +12,7 @@ use mutual_deploy::{
 };
 use mutual_interfaces::{
     capital_pool::abi::ICapitalPool, membership::abi::IMembership, nxm_token::abi::INxmToken,
+    ramm::abi::IRamm,
 };
 use stylus_devnode::Devnode;
 
@@ -65,18 +67,44 @@ fn join(
     Ok(tx.receipt.gas_used)
 }
 
-/// The pool's state after a step: spot buy price (ETH per NXM) and MCR%.
-fn pool_state(node: &mut Devnode, protocol: &Protocol, who: Address) -> (String, String) {
-    match node.call_sol(who, protocol.capital_pool, &ICapitalPool::poolStateCall {}) {
-        Ok(state) => {
-            let bps: u64 = state.mcrRatioBps.to();
-            (
-                format!("{} ETH", fmt_tokens(state.buyPriceWei, 6)),
+/// The market after a step: spot prices A (buy) and B (sell), book value (ETH per NXM) and MCR%.
+fn market(node: &mut Devnode, protocol: &Protocol, who: Address) -> [String; 4] {
+    let ramm = node.call_sol(who, protocol.ramm, &IRamm::stateCall {});
+    let pool = node.call_sol(who, protocol.capital_pool, &ICapitalPool::poolStateCall {});
+    match (ramm, pool) {
+        (Ok(r), Ok(p)) => {
+            let bps: u64 = p.mcrRatioBps.to();
+            [
+                fmt_tokens(r.spotPriceA, 6),
+                fmt_tokens(r.spotPriceB, 6),
+                fmt_tokens(r.bookValue, 6),
                 format!("{}.{:02} %", bps / 100, bps % 100),
-            )
+            ]
         }
-        Err(e) => (format!("({e})"), String::new()),
+        (Err(e), _) | (_, Err(e)) => [
+            format!("({e})"),
+            String::new(),
+            String::new(),
+            String::new(),
+        ],
     }
+}
+
+/// A swap through the RAMM: ETH sent as `value_wei` for NXM, or `nxm_in` NXM for ETH.
+fn swap(
+    node: &mut Devnode,
+    protocol: &Protocol,
+    who: Address,
+    value_wei: U256,
+    nxm_in: U256,
+) -> Result<mutual_deploy::Tx<U256>, DeployFailure> {
+    let deadline = U256::from(node.timestamp() + 600);
+    let call = IRamm::swapCall {
+        nxmIn: nxm_in,
+        minAmountOut: U256::ZERO,
+        deadline,
+    };
+    send(node, "swap", who, protocol.ramm, value_wei, &call)
 }
 
 fn run() -> Result<(), DeployFailure> {
@@ -94,8 +122,14 @@ fn run() -> Result<(), DeployFailure> {
         println!("  {:<58} {:>10} gas{size}", step.name, step.gas_used);
     }
     println!(
-        "  nxm-token {}  membership {}  capital-pool {}",
-        protocol.nxm_token, protocol.membership, protocol.capital_pool
+        "  nxm-token {}  membership {}\n  capital-pool {}  ramm {}",
+        protocol.nxm_token, protocol.membership, protocol.capital_pool, protocol.ramm
+    );
+    println!(
+        "  genesis: {} NXM minted to the founder {} at a book value of {} ETH",
+        fmt_tokens(config.genesis_supply_nxm(), 0),
+        config.founder,
+        fmt_tokens(config.genesis_book_value_wad, 4)
     );
 
     let alice = address_of_seed(b"alice");
@@ -106,15 +140,19 @@ fn run() -> Result<(), DeployFailure> {
     println!();
     println!("== Member session ==");
     println!(
-        "  {:<52} {:>9}  {:>18}  {:>9}",
-        "step", "gas", "NXM price", "MCR%"
+        "  {:<52} {:>9}  {:>10}  {:>10}  {:>10}  {:>9}",
+        "step", "gas", "spot A", "spot B", "book value", "MCR%"
     );
     let report = |node: &mut Devnode, step: &str, gas: Option<u64>| {
-        let (price, ratio) = pool_state(node, &protocol, alice);
+        let [a, b, bv, ratio] = market(node, &protocol, alice);
         let gas = gas.map_or_else(|| "-".to_string(), |g| g.to_string());
-        println!("  {step:<52} {gas:>9}  {price:>18}  {ratio:>9}");
+        println!("  {step:<52} {gas:>9}  {a:>10}  {b:>10}  {bv:>10}  {ratio:>9}");
     };
-    report(&mut node, "start (pool seeded, MCR at the floor)", None);
+    report(
+        &mut node,
+        "start (pool seeded, MCR at the floor; ETH per NXM)",
+        None,
+    );
 
     let deadline = U256::from(node.timestamp() + 86_400);
     report(
@@ -149,22 +187,20 @@ fn run() -> Result<(), DeployFailure> {
         Some(tx.receipt.gas_used),
     );
 
-    let buy = ICapitalPool::buyNxmCall {
-        minNxmOut: U256::ZERO,
-    };
-    let tx = send(
-        &mut node,
-        "alice buys NXM",
-        alice,
-        protocol.capital_pool,
-        tokens(100),
-        &buy,
-    )?;
+    let tx = swap(&mut node, &protocol, alice, tokens(100), U256::ZERO)?;
     let bought = tx.value;
     report(
         &mut node,
-        &format!("alice buys {} NXM for 100 ETH", fmt_tokens(bought, 2)),
+        &format!("alice swaps 100 ETH for {} NXM", fmt_tokens(bought, 2)),
         Some(tx.receipt.gas_used),
+    );
+
+    // Time passes: spot A ratchets down toward book value + 1 % (4 % of book value a day).
+    node.advance_time(86_400);
+    report(
+        &mut node,
+        "a day passes (spot A ratchets toward BV + 1 %)",
+        None,
     );
 
     let gift = tokens(1_000).min(bought / U256::from(2));
@@ -187,21 +223,11 @@ fn run() -> Result<(), DeployFailure> {
     );
 
     for (seller, name, nxm) in [(bob, "bob", gift), (alice, "alice", bought - gift)] {
-        let tx = send(
-            &mut node,
-            &format!("{name} sells NXM"),
-            seller,
-            protocol.capital_pool,
-            U256::ZERO,
-            &ICapitalPool::sellNxmCall {
-                nxmIn: nxm,
-                minEthOut: U256::ZERO,
-            },
-        )?;
+        let tx = swap(&mut node, &protocol, seller, U256::ZERO, nxm)?;
         report(
             &mut node,
             &format!(
-                "{name} sells {} NXM for {} ETH",
+                "{name} swaps {} NXM for {} ETH",
                 fmt_tokens(nxm, 2),
                 fmt_tokens(tx.value, 4)
             ),

@@ -1,16 +1,16 @@
-//! The mutual's capital pool: it holds the ETH, prices NXM on the bonding curve, keeps the MCR,
-//! and pays claims.
+//! The mutual's capital pool: it holds the ETH, keeps the MCR, pays claims, and settles the
+//! RAMM's swaps.
 //!
-//! * Members buy NXM with [`CapitalPool::buy_nxm`] and sell it with [`CapitalPool::sell_nxm`],
-//!   priced by `mutual_math::curve` (the exact integral of V1's curve) with its trade limits:
-//!   buys only while MCR% <= 400 %, each trade at most 5 % of the MCR, sales never below 100 %
-//!   MCR, a 2.5 % sell spread, and rounding always in the pool's favour.
-//! * Membership is enforced by the NXM token: it mints only to members, and only members hold
-//!   NXM to sell. The emergency pause is enforced there too (mint and burn revert while paused),
-//!   so both trades respect it without an extra call here.
+//! * The RAMM (`contracts/ramm`) is the only market for NXM: it sends each buy's ETH here with
+//!   [`CapitalPool::deposit_swap_eth`] and has the pool pay each sale with
+//!   [`CapitalPool::pay_swap_eth`]. The RAMM checks that a sale leaves the capital at or above
+//!   the MCR (`mutual_math::mcr::capital_after_payout`); treasury transfers are held to the same
+//!   rule here.
 //! * The MCR follows `max(floor, active cover / 4.8)` from the cover contract, smoothed by
 //!   `mutual_math::mcr` (at most 500 bps a day, 100 bps an update), stored at most once an hour
-//!   unless a payout forces it. Trades and views price with the MCR smoothed up to now.
+//!   unless a payout forces it; the RAMM's swaps trigger the hourly update, and anyone may call
+//!   [`CapitalPool::update_mcr`] while the protocol is not paused. The MCR gates sales only: NXM
+//!   is priced around book value by the RAMM, never by MCR%.
 //! * ETH leaves last in every entrypoint (checks, effects, interactions); the SDK's default
 //!   reentrancy guard rejects re-entry from the recipient.
 #![cfg_attr(not(any(test, feature = "export-abi")), no_main)]
@@ -25,14 +25,13 @@ use alloc::vec::Vec;
 use alloy_primitives::{Address, U256, U64};
 use mutual_interfaces::{
     capital_pool::{
-        cover::IActiveCover, BuyAboveTradeLimit, ClaimPaid, ContractsSet, CurveUnavailable,
-        Deposit, EthTransferFailed, GovernanceChanged, InsufficientPoolEth, InvalidArgument,
-        McrFloorSet, McrRatioAboveBuyLimit, McrUpdated, NxmBought, NxmSold, SellAboveTradeLimit,
-        SlippageExceeded, TreasuryTransfer, Unauthorized, ZeroAddress,
+        cover::IActiveCover, CapitalBelowMcr, ClaimPaid, ContractsSet, Deposit, EthTransferFailed,
+        GovernanceChanged, InsufficientPoolEth, MathOverflow, McrFloorSet, McrUpdated,
+        NotAContract, Paused, SwapPaid, TreasuryTransfer, Unauthorized, ZeroAddress, ZeroAmount,
     },
     nxm_token::INxmToken,
 };
-use mutual_math::{curve, mcr, MathError};
+use mutual_math::mcr;
 use stylus_sdk::{
     call::transfer::transfer_eth,
     prelude::*,
@@ -43,33 +42,36 @@ use stylus_sdk::{
 /// The stored MCR is refreshed at most this often, unless a payout forces it.
 pub const MCR_MIN_UPDATE_SECS: u64 = 3_600;
 
+/// The largest MCR floor, `2^128 − 1` wei (3.4·10^20 ETH): far above any real MCR, and low
+/// enough that smoothing it can never overflow (a floor near `U256::MAX` would make every MCR
+/// update revert, and a floor can only be lowered through an update).
+pub const MAX_MCR_FLOOR_ETH: U256 = U256::from_limbs([u64::MAX, u64::MAX, 0, 0]);
+
 /// `poolState()`'s answer: pool value, MCR now, MCR target, MCR floor, last MCR update, MCR% in
-/// bps, spot buy price, spot sell price (see [`CapitalPool::pool_state`]).
-pub type PoolState = (U256, U256, U256, U256, U256, U256, U256, U256);
+/// bps (see [`CapitalPool::pool_state`]).
+pub type PoolState = (U256, U256, U256, U256, U256, U256);
 
 /// Every way an entrypoint of the pool can fail.
 #[derive(SolidityError)]
 pub enum PoolError {
     /// The caller lacks the role the entrypoint requires.
     Unauthorized(Unauthorized),
-    /// MCR% is above the buy limit.
-    McrRatioAboveBuyLimit(McrRatioAboveBuyLimit),
-    /// A buy above 5 % of the MCR.
-    BuyAboveTradeLimit(BuyAboveTradeLimit),
-    /// A sale above the limits.
-    SellAboveTradeLimit(SellAboveTradeLimit),
-    /// The curve cannot price the current state.
-    CurveUnavailable(CurveUnavailable),
-    /// Less out than the caller's minimum.
-    SlippageExceeded(SlippageExceeded),
+    /// A payout would take the capital below the MCR.
+    CapitalBelowMcr(CapitalBelowMcr),
     /// Not enough ETH in the pool.
     InsufficientPoolEth(InsufficientPoolEth),
     /// An ETH transfer out failed.
     EthTransferFailed(EthTransferFailed),
-    /// A zero address or amount where one is not allowed, or a contract address without code.
-    InvalidArgument(InvalidArgument),
-    /// The NXM token is not set yet (trades before `set_contracts` would move ETH alone).
+    /// A zero amount or MCR floor.
+    ZeroAmount(ZeroAmount),
+    /// A zero address where one is required (a recipient, governance, the NXM token, the RAMM).
     ZeroAddress(ZeroAddress),
+    /// A contract address to trust holds no code.
+    NotAContract(NotAContract),
+    /// `updateMcr` while the protocol is paused.
+    Paused(Paused),
+    /// MCR arithmetic left the supported domain.
+    MathOverflow(MathOverflow),
     /// A call to the NXM token or the cover contract reverted: its revert data is passed on.
     Call(CallError),
 }
@@ -80,8 +82,10 @@ pub enum PoolError {
 pub struct CapitalPool {
     /// Holder of the governance role.
     governance: StorageAddress,
-    /// The NXM token (mints on buys, burns on sales).
+    /// The NXM token (read for the protocol-wide pause).
     nxm_token: StorageAddress,
+    /// The RAMM: the only caller of `deposit_swap_eth` and `pay_swap_eth`.
+    ramm: StorageAddress,
     /// The cover contract reporting active cover; zero until it is deployed.
     cover: StorageAddress,
     /// The claims contract, the only caller of `pay_claim`; zero until it is deployed.
@@ -101,7 +105,8 @@ impl CapitalPool {
     /// Sets the governance role and the MCR floor; the MCR and its target start at the floor.
     ///
     /// # Errors
-    /// [`PoolError::InvalidArgument`] for a zero governance address or a zero floor.
+    /// [`PoolError::ZeroAddress`] for a zero governance address; [`PoolError::ZeroAmount`] for a
+    /// zero floor; [`PoolError::MathOverflow`] for a floor above [`MAX_MCR_FLOOR_ETH`].
     ///
     /// # Events
     /// [`GovernanceChanged`] (from zero), [`McrFloorSet`].
@@ -111,9 +116,10 @@ impl CapitalPool {
         governance: Address,
         mcr_floor_eth: U256,
     ) -> Result<(), PoolError> {
-        if governance.is_zero() || mcr_floor_eth.is_zero() {
-            return Err(PoolError::InvalidArgument(InvalidArgument {}));
+        if governance.is_zero() {
+            return Err(PoolError::ZeroAddress(ZeroAddress {}));
         }
+        check_floor(mcr_floor_eth)?;
         self.governance.set(governance);
         self.mcr_floor_eth.set(mcr_floor_eth);
         self.mcr_eth.set(mcr_floor_eth);
@@ -137,111 +143,75 @@ impl CapitalPool {
     #[receive]
     #[payable]
     pub fn receive(&mut self) -> Result<(), Vec<u8>> {
-        let vm = self.vm();
-        vm.log(Deposit {
-            from: vm.msg_sender(),
-            amountEth: vm.msg_value(),
-        });
+        self.log_deposit();
         Ok(())
     }
 
-    /// Buys NXM with the ETH sent: mints `1e18 * ∫ dV / P(V)` from the pool value before this
-    /// ETH to after it, rounded down, to the caller.
+    /// Takes the ETH of a buy from the RAMM, then runs the hourly MCR update (as V2's swaps
+    /// do). RAMM only.
     ///
     /// # Errors
-    /// [`PoolError::InvalidArgument`] for no ETH; [`PoolError::McrRatioAboveBuyLimit`];
-    /// [`PoolError::BuyAboveTradeLimit`]; [`PoolError::SlippageExceeded`] if fewer than
-    /// `min_nxm_out` NXM; [`PoolError::ZeroAddress`] before the token is set; the token's own
-    /// error (e.g. not a member, paused) passed on.
+    /// [`PoolError::Unauthorized`]; [`PoolError::MathOverflow`]; the cover contract's revert,
+    /// passed on.
     ///
     /// # Events
-    /// [`NxmBought`]; [`McrUpdated`] if the hourly update is due.
+    /// [`Deposit`]; [`McrUpdated`] if the hourly update is due.
     #[payable]
-    pub fn buy_nxm(&mut self, min_nxm_out: U256) -> Result<U256, PoolError> {
-        let buyer = self.vm().msg_sender();
-        let eth_in = self.vm().msg_value();
-        if eth_in.is_zero() {
-            return Err(PoolError::InvalidArgument(InvalidArgument {}));
-        }
-        let pool_before_eth = self.pool_value() - eth_in;
-        let mcr_eth = self.current_mcr()?;
-        let nxm_out = curve::nxm_out_for_eth(pool_before_eth, mcr_eth, eth_in)
-            .map_err(|e| curve_error(e, pool_before_eth, mcr_eth))?;
-        if nxm_out < min_nxm_out {
-            return Err(PoolError::SlippageExceeded(SlippageExceeded {
-                amountOut: nxm_out,
-                minAmountOut: min_nxm_out,
-            }));
-        }
-        let token = INxmToken::new(self.nxm_token_address()?);
+    pub fn deposit_swap_eth(&mut self) -> Result<(), PoolError> {
+        self.only(self.ramm.get())?;
+        self.log_deposit();
         self.update_mcr_if_due(false)?;
-        let context = Call::new_mutating(self);
-        token.mint(self.vm(), context, buyer, nxm_out)?;
-        self.vm().log(NxmBought {
-            member: buyer,
-            ethIn: eth_in,
-            nxmOut: nxm_out,
-        });
-        Ok(nxm_out)
+        Ok(())
     }
 
-    /// Sells `nxm_in` NXM of the caller back to the pool for the curve's ETH less the 2.5 %
-    /// spread, rounded down. The NXM is burned before the ETH leaves.
+    /// Pays `amount_eth` to `to` for NXM the RAMM has just burned, after the hourly MCR update.
+    /// RAMM only: the RAMM has checked that the capital stays at or above the MCR.
     ///
     /// # Errors
-    /// [`PoolError::InvalidArgument`] for zero NXM; [`PoolError::SellAboveTradeLimit`] (more
-    /// than 5 % of the MCR out, or below 100 % MCR after); [`PoolError::SlippageExceeded`];
-    /// [`PoolError::ZeroAddress`] before the token is set; the token's error (balance, paused)
-    /// passed on; [`PoolError::EthTransferFailed`].
+    /// [`PoolError::Unauthorized`]; [`PoolError::ZeroAddress`], [`PoolError::ZeroAmount`];
+    /// [`PoolError::InsufficientPoolEth`]; [`PoolError::EthTransferFailed`];
+    /// [`PoolError::MathOverflow`]; the cover contract's revert, passed on.
     ///
     /// # Events
-    /// [`NxmSold`]; [`McrUpdated`] if the hourly update is due.
-    pub fn sell_nxm(&mut self, nxm_in: U256, min_eth_out: U256) -> Result<U256, PoolError> {
-        let seller = self.vm().msg_sender();
-        if nxm_in.is_zero() {
-            return Err(PoolError::InvalidArgument(InvalidArgument {}));
-        }
-        let pool_eth = self.pool_value();
-        let mcr_eth = self.current_mcr()?;
-        let eth_out = curve::eth_out_for_nxm(pool_eth, mcr_eth, nxm_in)
-            .map_err(|e| curve_error(e, pool_eth, mcr_eth))?;
-        if eth_out < min_eth_out {
-            return Err(PoolError::SlippageExceeded(SlippageExceeded {
-                amountOut: eth_out,
-                minAmountOut: min_eth_out,
-            }));
-        }
-        let token = INxmToken::new(self.nxm_token_address()?);
+    /// [`SwapPaid`]; [`McrUpdated`] if the hourly update is due.
+    pub fn pay_swap_eth(&mut self, to: Address, amount_eth: U256) -> Result<(), PoolError> {
+        self.only(self.ramm.get())?;
+        self.check_payout(to, amount_eth)?;
         self.update_mcr_if_due(false)?;
-        let context = Call::new_mutating(self);
-        token.operator_burn(self.vm(), context, seller, nxm_in)?;
-        self.vm().log(NxmSold {
-            member: seller,
-            nxmIn: nxm_in,
-            ethOut: eth_out,
+        self.vm().log(SwapPaid {
+            to,
+            amountEth: amount_eth,
         });
-        self.send_eth(seller, eth_out)?;
-        Ok(eth_out)
+        self.send_eth(to, amount_eth)
     }
 
     /// Stores the MCR smoothed up to now and a fresh target from the cover contract's active
-    /// cover, if an hour has passed since the last update. Open to anyone; returns whether it
-    /// updated (a call before the hour is up changes nothing).
+    /// cover, if an hour has passed since the last update. Open to anyone while the protocol is
+    /// not paused (V2's `updateMCR` is `whenNotPaused`); returns whether it updated (a call
+    /// before the hour is up changes nothing).
     ///
     /// # Errors
-    /// The cover contract's revert, passed on.
+    /// [`PoolError::Paused`] while the protocol is paused; [`PoolError::ZeroAddress`] before the
+    /// token is set; [`PoolError::MathOverflow`]; the NXM token's or the cover contract's revert,
+    /// passed on.
     ///
     /// # Events
     /// [`McrUpdated`] when it updates.
     pub fn update_mcr(&mut self) -> Result<bool, PoolError> {
+        let token = INxmToken::new(self.nxm_token_address()?);
+        if token.paused(self.vm(), Call::new())? {
+            return Err(PoolError::Paused(Paused {}));
+        }
         self.update_mcr_if_due(false)
     }
 
     /// Pays `amount_eth` of a claim to `to`. Claims contract only; the MCR update is forced.
+    /// Claims are what the capital is for: a payout may take the capital below the MCR.
     ///
     /// # Errors
-    /// [`PoolError::Unauthorized`]; [`PoolError::InvalidArgument`] for a zero address or
-    /// amount; [`PoolError::InsufficientPoolEth`]; [`PoolError::EthTransferFailed`].
+    /// [`PoolError::Unauthorized`]; [`PoolError::ZeroAddress`], [`PoolError::ZeroAmount`];
+    /// [`PoolError::InsufficientPoolEth`]; [`PoolError::EthTransferFailed`];
+    /// [`PoolError::MathOverflow`]; the cover contract's revert, passed on.
     ///
     /// # Events
     /// [`ClaimPaid`], [`McrUpdated`].
@@ -256,17 +226,27 @@ impl CapitalPool {
         self.send_eth(to, amount_eth)
     }
 
-    /// Moves `amount_eth` of treasury ETH to `to`. Governance only.
+    /// Moves `amount_eth` of treasury ETH to `to`. Governance only; the capital after it must
+    /// stay at or above the MCR (smoothed up to now).
     ///
     /// # Errors
-    /// [`PoolError::Unauthorized`]; [`PoolError::InvalidArgument`];
-    /// [`PoolError::InsufficientPoolEth`]; [`PoolError::EthTransferFailed`].
+    /// [`PoolError::Unauthorized`]; [`PoolError::ZeroAddress`], [`PoolError::ZeroAmount`];
+    /// [`PoolError::InsufficientPoolEth`]; [`PoolError::CapitalBelowMcr`];
+    /// [`PoolError::EthTransferFailed`]; [`PoolError::MathOverflow`].
     ///
     /// # Events
     /// [`TreasuryTransfer`].
     pub fn transfer_treasury(&mut self, to: Address, amount_eth: U256) -> Result<(), PoolError> {
         self.only(self.governance.get())?;
         self.check_payout(to, amount_eth)?;
+        let (capital_eth, mcr_eth) = (self.pool_value(), self.current_mcr()?);
+        if mcr::capital_after_payout(capital_eth, amount_eth, mcr_eth).is_none() {
+            return Err(PoolError::CapitalBelowMcr(CapitalBelowMcr {
+                amountEth: amount_eth,
+                capitalAfterEth: capital_eth - amount_eth,
+                mcrEth: mcr_eth,
+            }));
+        }
         self.vm().log(TreasuryTransfer {
             to,
             amountEth: amount_eth,
@@ -274,57 +254,58 @@ impl CapitalPool {
         self.send_eth(to, amount_eth)
     }
 
-    /// Sets the contracts the pool trusts: the NXM token, the cover contract (active cover) and
-    /// the claims contract (payouts). Governance only; zero leaves a role unfilled, except for
-    /// the token; every non-zero address must hold code.
+    /// Sets the contracts the pool trusts: the NXM token (pause), the RAMM (swaps), the cover
+    /// contract (active cover) and the claims contract (payouts). Governance only; the token
+    /// and the RAMM are required, cover and claims may stay zero until deployed; every non-zero
+    /// address must hold code (a call to an address without code "succeeds" doing nothing).
     ///
     /// # Errors
-    /// [`PoolError::Unauthorized`]; [`PoolError::InvalidArgument`] for a zero token or an
-    /// address without code.
+    /// [`PoolError::Unauthorized`]; [`PoolError::ZeroAddress`] for a zero token or RAMM;
+    /// [`PoolError::NotAContract`] for an address without code.
     ///
     /// # Events
     /// [`ContractsSet`].
     pub fn set_contracts(
         &mut self,
         nxm_token: Address,
+        ramm: Address,
         cover: Address,
         claims: Address,
     ) -> Result<(), PoolError> {
         self.only(self.governance.get())?;
-        // A call to an address without code "succeeds" with empty output: a token there would
-        // let trades move ETH without minting or burning NXM.
-        let without_code =
-            |address: Address| !address.is_zero() && self.vm().code_size(address) == 0;
-        if nxm_token.is_zero()
-            || without_code(nxm_token)
-            || without_code(cover)
-            || without_code(claims)
-        {
-            return Err(PoolError::InvalidArgument(InvalidArgument {}));
+        if nxm_token.is_zero() || ramm.is_zero() {
+            return Err(PoolError::ZeroAddress(ZeroAddress {}));
+        }
+        for account in [nxm_token, ramm, cover, claims] {
+            if !account.is_zero() && self.vm().code_size(account) == 0 {
+                return Err(PoolError::NotAContract(NotAContract { account }));
+            }
         }
         self.nxm_token.set(nxm_token);
+        self.ramm.set(ramm);
         self.cover.set(cover);
         self.claims.set(claims);
         self.vm().log(ContractsSet {
             nxmToken: nxm_token,
+            ramm,
             cover,
             claims,
         });
         Ok(())
     }
 
-    /// Sets the MCR floor. Governance only; takes effect on the next MCR update.
+    /// Sets the MCR floor. Governance only; takes effect on the next MCR update, through the
+    /// smoothing (at most 100 bps an update).
     ///
     /// # Errors
-    /// [`PoolError::Unauthorized`]; [`PoolError::InvalidArgument`] for zero.
+    /// [`PoolError::Unauthorized`]; [`PoolError::ZeroAmount`] for zero;
+    /// [`PoolError::MathOverflow`] above [`MAX_MCR_FLOOR_ETH`].
     ///
     /// # Events
     /// [`McrFloorSet`].
     pub fn set_mcr_floor(&mut self, mcr_floor_eth: U256) -> Result<(), PoolError> {
         self.only(self.governance.get())?;
-        if mcr_floor_eth.is_zero() {
-            return Err(PoolError::InvalidArgument(InvalidArgument {}));
-        }
+        check_floor(mcr_floor_eth)?;
         self.mcr_floor_eth.set(mcr_floor_eth);
         self.vm().log(McrFloorSet {
             mcrFloorEth: mcr_floor_eth,
@@ -335,7 +316,7 @@ impl CapitalPool {
     /// Hands the governance role to `new_governance`. Governance only.
     ///
     /// # Errors
-    /// [`PoolError::Unauthorized`]; [`PoolError::InvalidArgument`] for zero.
+    /// [`PoolError::Unauthorized`]; [`PoolError::ZeroAddress`] for zero.
     ///
     /// # Events
     /// [`GovernanceChanged`].
@@ -343,7 +324,7 @@ impl CapitalPool {
         let previous = self.governance.get();
         self.only(previous)?;
         if new_governance.is_zero() {
-            return Err(PoolError::InvalidArgument(InvalidArgument {}));
+            return Err(PoolError::ZeroAddress(ZeroAddress {}));
         }
         self.governance.set(new_governance);
         self.vm().log(GovernanceChanged {
@@ -353,19 +334,23 @@ impl CapitalPool {
         Ok(())
     }
 
-    /// Everything a dApp shows about the pool, in one call: `(pool value, MCR smoothed up to
-    /// now, the MCR's target, the MCR floor, the last MCR update's timestamp, MCR% in bps
-    /// (10 000 = 100 %, rounded down), spot buy price, spot sell price)`; amounts in wei, prices
-    /// in wei per NXM (the sell price is the buy price less the 2.5 % spread, both rounded down).
+    /// The MCR smoothed from the last update toward its target up to now, in wei.
     ///
     /// # Errors
-    /// [`PoolError::CurveUnavailable`] outside the curve's domain (zero MCR, overflow).
+    /// [`PoolError::MathOverflow`] outside the supported domain.
+    pub fn mcr(&self) -> Result<U256, PoolError> {
+        self.current_mcr()
+    }
+
+    /// Everything a dApp shows about the pool, in one call: `(pool value, MCR smoothed up to
+    /// now, the MCR's target, the MCR floor, the last MCR update's timestamp, MCR% in bps
+    /// (10 000 = 100 %, rounded down))`; amounts in wei.
+    ///
+    /// # Errors
+    /// [`PoolError::MathOverflow`] outside the supported domain.
     pub fn pool_state(&self) -> Result<PoolState, PoolError> {
         let (pool_eth, mcr_eth) = (self.pool_value(), self.current_mcr()?);
-        let err = |e| curve_error(e, pool_eth, mcr_eth);
-        let ratio_bps = mcr::mcr_ratio_bps(pool_eth, mcr_eth).map_err(err)?;
-        let buy_price = curve::spot_price_wei(pool_eth, mcr_eth).map_err(err)?;
-        let sell_price = curve::apply_sell_spread(buy_price).map_err(err)?;
+        let ratio_bps = mcr::mcr_ratio_bps(pool_eth, mcr_eth).map_err(math_error)?;
         Ok((
             pool_eth,
             mcr_eth,
@@ -373,29 +358,17 @@ impl CapitalPool {
             self.mcr_floor_eth.get(),
             U256::from(self.mcr_updated_at_secs.get()),
             ratio_bps,
-            buy_price,
-            sell_price,
         ))
     }
 
-    /// NXM a buy of `eth_in` would mint now (the same computation and errors as `buy_nxm`).
-    ///
-    /// # Errors
-    /// As [`CapitalPool::buy_nxm`]'s curve errors.
-    pub fn quote_buy(&self, eth_in: U256) -> Result<U256, PoolError> {
-        let (pool_eth, mcr_eth) = (self.pool_value(), self.current_mcr()?);
-        curve::nxm_out_for_eth(pool_eth, mcr_eth, eth_in)
-            .map_err(|e| curve_error(e, pool_eth, mcr_eth))
-    }
-
-    /// ETH a sale of `nxm_in` would pay now (the same computation and errors as `sell_nxm`).
-    ///
-    /// # Errors
-    /// As [`CapitalPool::sell_nxm`]'s curve errors.
-    pub fn quote_sell(&self, nxm_in: U256) -> Result<U256, PoolError> {
-        let (pool_eth, mcr_eth) = (self.pool_value(), self.current_mcr()?);
-        curve::eth_out_for_nxm(pool_eth, mcr_eth, nxm_in)
-            .map_err(|e| curve_error(e, pool_eth, mcr_eth))
+    /// The trusted contracts: `(NXM token, RAMM, cover, claims)`.
+    pub fn contracts(&self) -> (Address, Address, Address, Address) {
+        (
+            self.nxm_token.get(),
+            self.ramm.get(),
+            self.cover.get(),
+            self.claims.get(),
+        )
     }
 
     /// The address holding the governance role.
@@ -408,6 +381,15 @@ impl CapitalPool {
     /// The pool's value in wei: its ETH balance (the only asset it holds).
     fn pool_value(&self) -> U256 {
         self.vm().balance(self.vm().contract_address())
+    }
+
+    /// Logs the ETH that arrived with this call.
+    fn log_deposit(&self) {
+        let vm = self.vm();
+        vm.log(Deposit {
+            from: vm.msg_sender(),
+            amountEth: vm.msg_value(),
+        });
     }
 
     /// The NXM token, or [`PoolError::ZeroAddress`] before `set_contracts` wired it.
@@ -435,9 +417,8 @@ impl CapitalPool {
             .vm()
             .block_timestamp()
             .saturating_sub(self.mcr_updated_at_secs.get().to());
-        let (stored, desired) = (self.mcr_eth.get(), self.desired_mcr_eth.get());
-        mcr::smoothed_mcr_eth(stored, desired, elapsed)
-            .map_err(|e| curve_error(e, U256::ZERO, stored))
+        mcr::smoothed_mcr_eth(self.mcr_eth.get(), self.desired_mcr_eth.get(), elapsed)
+            .map_err(math_error)
     }
 
     /// Stores the MCR smoothed up to now and a new target `max(floor, active cover / 4.8)`, if
@@ -459,7 +440,7 @@ impl CapitalPool {
         let floor = self.mcr_floor_eth.get();
         let desired_mcr_eth =
             mcr::desired_mcr_eth(active_cover_eth, mcr::GEARING_FACTOR_BPS, floor)
-                .map_err(|e| curve_error(e, U256::ZERO, floor))?;
+                .map_err(math_error)?;
         self.mcr_eth.set(mcr_eth);
         self.desired_mcr_eth.set(desired_mcr_eth);
         self.mcr_updated_at_secs.set(U64::from(now));
@@ -473,8 +454,11 @@ impl CapitalPool {
 
     /// Checks a payout's recipient, amount and the pool's balance.
     fn check_payout(&self, to: Address, amount_eth: U256) -> Result<(), PoolError> {
-        if to.is_zero() || amount_eth.is_zero() {
-            return Err(PoolError::InvalidArgument(InvalidArgument {}));
+        if to.is_zero() {
+            return Err(PoolError::ZeroAddress(ZeroAddress {}));
+        }
+        if amount_eth.is_zero() {
+            return Err(PoolError::ZeroAmount(ZeroAmount {}));
         }
         let available = self.pool_value();
         if amount_eth > available {
@@ -497,34 +481,20 @@ impl CapitalPool {
     }
 }
 
-/// Maps a curve refusal to the pool's error with the values that failed.
-fn curve_error(error: MathError, pool_eth: U256, mcr_eth: U256) -> PoolError {
-    match error {
-        MathError::McrRatioAboveBuyLimit { mcr_ratio_bps } => {
-            PoolError::McrRatioAboveBuyLimit(McrRatioAboveBuyLimit {
-                mcrRatioBps: mcr_ratio_bps,
-            })
-        }
-        MathError::BuyAboveTradeLimit { eth_in, max_eth_in } => {
-            PoolError::BuyAboveTradeLimit(BuyAboveTradeLimit {
-                ethIn: eth_in,
-                maxEthIn: max_eth_in,
-            })
-        }
-        MathError::SellAboveTradeLimit { nxm_in, max_nxm_in } => {
-            PoolError::SellAboveTradeLimit(SellAboveTradeLimit {
-                nxmIn: nxm_in,
-                maxNxmIn: max_nxm_in,
-            })
-        }
-        MathError::Overflow
-        | MathError::DivisionByZero
-        | MathError::ZeroMcr
-        | MathError::RatioTooHigh { .. } => PoolError::CurveUnavailable(CurveUnavailable {
-            poolValueEth: pool_eth,
-            mcrEth: mcr_eth,
-        }),
+/// A floor must be non-zero and at most [`MAX_MCR_FLOOR_ETH`].
+fn check_floor(mcr_floor_eth: U256) -> Result<(), PoolError> {
+    if mcr_floor_eth.is_zero() {
+        return Err(PoolError::ZeroAmount(ZeroAmount {}));
     }
+    if mcr_floor_eth > MAX_MCR_FLOOR_ETH {
+        return Err(PoolError::MathOverflow(MathOverflow {}));
+    }
+    Ok(())
+}
+
+/// The MCR math fails only outside its domain (an MCR or pool value beyond ~10^73 wei).
+fn math_error(_: mutual_math::MathError) -> PoolError {
+    PoolError::MathOverflow(MathOverflow {})
 }
 
 #[cfg(test)]

@@ -15,13 +15,15 @@ use mutual_interfaces::{
     membership::{
         abi::IMembership::{self, IMembershipCalls},
         approval_digest,
-        locks::abi::IMemberLocks,
-        AdvisoryBoardSeatHeld, AdvisoryBoardSeatSet, AlreadyMember, ApprovalAlreadyUsed,
-        ApprovalExpired, ContractsSet, EthTransferFailed, FeesSwept, GovernanceChanged,
-        InvalidApprovalSigner, InvalidSeat, JoiningFeeSet, KycAuthoritySet, LockHoldersSet,
-        MemberJoined, MemberLeft, MembershipSwitched, NotAContract, NotMember, NotPaused,
-        NxmBalanceNotZero, NxmLocked, PauseConfigured, Paused, Unauthorized, WrongJoiningFee,
-        ZeroAddress, DEFAULT_JOINING_FEE_ETH,
+        member_state::abi::IMemberStateHolder,
+        AdvisoryBoardSeatHeld, AdvisoryBoardSeatSet, AlreadyMember, ApprovalExpired, ContractsSet,
+        EthTransferFailed, FeesSwept, FormerMember, GovernanceChanged, InvalidApprovalSigner,
+        InvalidSeat, JoiningFeeSet, JoiningFeeTooHigh, KycAuthoritySet, MemberJoined, MemberLeft,
+        MemberStateHeld, MembershipSwitched, NotAContract, NotMember, NotPaused, NxmBalanceNotZero,
+        PauseConfigured, Paused, StateHolderAlreadyRegistered, StateHolderNotRegistered,
+        StateHolderRegistered, StateHolderUnregistered, TooManyStateHolders, Unauthorized,
+        UnpauseAlreadyConfirmed, UnpauseConfirmed, WrongJoiningFee, ZeroAddress,
+        DEFAULT_JOINING_FEE_ETH, MAX_JOINING_FEE_ETH, MAX_STATE_HOLDERS,
     },
     nxm_token::abi::INxmToken,
     signatures::ECRECOVER,
@@ -42,10 +44,14 @@ const TOKEN: Address = address!("00000000000000000000000000000000000000b1");
 const POOL: Address = address!("00000000000000000000000000000000000000b2");
 const STAKING: Address = address!("00000000000000000000000000000000000000c1");
 const ASSESSMENT: Address = address!("00000000000000000000000000000000000000c2");
-const GOVERNANCE_LOCKS: Address = address!("00000000000000000000000000000000000000c3");
+const GOVERNANCE_VOTES: Address = address!("00000000000000000000000000000000000000c3");
+/// Every registered state holder in the tests (each given code by the harness).
+const HOLDERS: [Address; 3] = [STAKING, ASSESSMENT, GOVERNANCE_VOTES];
 const ALICE: Address = address!("0000000000000000000000000000000000000a11");
 const BOB: Address = address!("0000000000000000000000000000000000000b0b");
 const CAROL: Address = address!("0000000000000000000000000000000000000ca1");
+const DAVE: Address = address!("0000000000000000000000000000000000000da7");
+const EVE: Address = address!("0000000000000000000000000000000000000e7e");
 const STRANGER: Address = address!("0000000000000000000000000000000000000bad");
 const NOW: u64 = 1_700_000_000;
 const DEADLINE: u64 = NOW + 3_600;
@@ -127,7 +133,7 @@ impl Harness {
     fn constructed() -> Self {
         let vm = TestVM::default();
         vm.set_block_timestamp(NOW);
-        for contract in [TOKEN, POOL] {
+        for contract in [TOKEN, POOL].into_iter().chain(HOLDERS) {
             vm.set_code(contract, vec![0xef, 0xf0, 0x00, 0x00]);
         }
         let mut contract = Membership::from(&vm);
@@ -269,21 +275,34 @@ impl Harness {
         );
     }
 
-    fn set_lock_holders(&mut self, staking: Address, assessment: Address, governance: Address) {
-        self.ok(
-            GOVERNANCE,
-            IMembership::setLockHoldersCall {
-                staking,
-                assessment,
-                governance,
-            },
-        );
+    fn register(&mut self, holder: Address) {
+        self.ok(GOVERNANCE, IMembership::registerStateHolderCall { holder });
     }
 
-    /// Mocks `hasLockedNxm(member)` on `holder`.
-    fn mock_lock(&self, holder: Address, member: Address, result: Result<Vec<u8>, Vec<u8>>) {
-        let calldata = IMemberLocks::hasLockedNxmCall { member }.abi_encode();
+    fn state_holders(&mut self) -> Vec<Address> {
+        self.view(IMembership::stateHoldersCall {})
+    }
+
+    /// Mocks `hasMemberState(member)` on `holder`.
+    fn mock_state(&self, holder: Address, member: Address, result: Result<Vec<u8>, Vec<u8>>) {
+        let calldata = IMemberStateHolder::hasMemberStateCall { member }.abi_encode();
         self.vm.mock_static_call(holder, calldata, result);
+    }
+
+    /// `account` leaves (no state holder, zero NXM).
+    fn leave(&mut self, account: Address) {
+        self.mock_balance(account, 0);
+        self.ok(account, IMembership::leaveCall {});
+    }
+
+    /// `(confirmations, needed, confirmedSeats)`.
+    fn confirmations(&mut self) -> (u8, u8, u8) {
+        let tally = self.view(IMembership::unpauseConfirmationsCall {});
+        (tally.confirmations, tally.needed, tally.confirmedSeats)
+    }
+
+    fn paused(&mut self) -> bool {
+        self.view(IMembership::pausedCall {})
     }
 
     /// Mocks the token's `balanceOf(account)`.
@@ -401,7 +420,7 @@ fn approval_digest_is_eip712() {
 fn join_registers_member_and_emits() {
     let mut harness = Harness::new();
     let signature = harness.approval(ALICE, 1);
-    let digest = harness.digest(ALICE, 1, DEADLINE);
+    assert!(!harness.view(IMembership::hasBeenMemberCall { account: ALICE }));
     let mark = harness.log_mark();
     let call = Harness::join_call(ALICE, 1, DEADLINE, signature);
     harness
@@ -414,7 +433,7 @@ fn join_registers_member_and_emits() {
         1
     );
     assert_eq!(harness.view(IMembership::memberCountCall {}), 1);
-    assert!(harness.view(IMembership::approvalUsedCall { digest }));
+    assert!(harness.view(IMembership::hasBeenMemberCall { account: ALICE }));
     assert_eq!(
         harness.logs_since(mark),
         vec![log(MemberJoined {
@@ -522,22 +541,78 @@ fn join_with_zero_fee_sends_nothing() {
 #[test]
 fn join_rejects_a_replayed_approval() {
     let mut harness = Harness::new();
-    harness.join(ALICE, 1);
-    // Alice leaves, then tries to come back with the same approval.
-    harness.mock_balance(ALICE, 0);
-    harness.ok(ALICE, IMembership::leaveCall {});
     let signature = harness.approval(ALICE, 1);
-    let digest = harness.digest(ALICE, 1, DEADLINE);
     let call = Harness::join_call(ALICE, 1, DEADLINE, signature);
+    harness
+        .call_with_value(STRANGER, DEFAULT_JOINING_FEE_ETH, call.clone())
+        .unwrap();
+    // While Alice is a member, her approval (or any other naming her) is spent.
+    harness.expect_revert(
+        STRANGER,
+        DEFAULT_JOINING_FEE_ETH,
+        call.clone(),
+        AlreadyMember { account: ALICE },
+    );
+    // After she leaves, it stays spent: no replay map, her record is kept.
+    harness.leave(ALICE);
     harness.expect_revert(
         ALICE,
         DEFAULT_JOINING_FEE_ETH,
         call,
-        ApprovalAlreadyUsed { digest },
+        FormerMember { account: ALICE },
     );
-    // A fresh nonce is a fresh approval.
-    harness.join(ALICE, 2);
-    assert!(harness.is_member(ALICE));
+}
+
+#[test]
+fn join_after_leave_is_refused_whatever_the_approval() {
+    let mut harness = Harness::new();
+    harness.join(ALICE, 1);
+    harness.leave(ALICE);
+    assert!(!harness.is_member(ALICE));
+    assert!(harness.view(IMembership::hasBeenMemberCall { account: ALICE }));
+    // A fresh approval (new nonce, valid signature) does not help: an address joins once.
+    let signature = harness.approval(ALICE, 2);
+    harness.expect_revert(
+        STRANGER,
+        DEFAULT_JOINING_FEE_ETH,
+        Harness::join_call(ALICE, 2, DEADLINE, signature),
+        FormerMember { account: ALICE },
+    );
+    assert_eq!(harness.view(IMembership::memberCountCall {}), 0);
+    // Ids are never reissued: the next member gets 2.
+    harness.join(BOB, 3);
+    assert_eq!(harness.view(IMembership::memberIdCall { account: BOB }), 2);
+    assert_eq!(
+        harness.view(IMembership::memberIdCall { account: ALICE }),
+        0
+    );
+}
+
+#[test]
+fn join_after_switch_away_is_refused() {
+    let mut harness = Harness::new();
+    harness.join(ALICE, 1);
+    harness.ok(
+        ALICE,
+        IMembership::switchMembershipCall { newAddress: CAROL },
+    );
+    assert!(harness.view(IMembership::hasBeenMemberCall { account: ALICE }));
+    assert!(harness.view(IMembership::hasBeenMemberCall { account: CAROL }));
+    let signature = harness.approval(ALICE, 2);
+    harness.expect_revert(
+        STRANGER,
+        DEFAULT_JOINING_FEE_ETH,
+        Harness::join_call(ALICE, 2, DEADLINE, signature),
+        FormerMember { account: ALICE },
+    );
+    // Carol, the new address, is a member: her approvals are spent too.
+    let signature = harness.approval(CAROL, 3);
+    harness.expect_revert(
+        STRANGER,
+        DEFAULT_JOINING_FEE_ETH,
+        Harness::join_call(CAROL, 3, DEADLINE, signature),
+        AlreadyMember { account: CAROL },
+    );
 }
 
 #[test]
@@ -767,6 +842,67 @@ fn join_waits_while_paused() {
     );
 }
 
+#[test]
+fn a_join_writes_two_slots_and_a_leave_two() {
+    // The storage layout the gas analysis relies on: join and leave touch the counters slot
+    // (slot 0: token, pause flag, member count, last id, state-holder count) and the member's
+    // record, nothing else.
+    let mut harness = Harness::new();
+    harness.join(ALICE, 1);
+    let before = harness.state().storage;
+    harness.join(BOB, 2);
+    let after = harness.state().storage;
+    let changed = |before: &std::collections::HashMap<U256, B256>,
+                   after: &std::collections::HashMap<U256, B256>| {
+        let mut keys: Vec<U256> = after
+            .iter()
+            .filter(|(key, value)| before.get(key) != Some(value))
+            .map(|(key, _)| *key)
+            .collect();
+        keys.sort();
+        keys
+    };
+    let record_slot = |account: Address| {
+        // StorageMap<Address, _> at slot 4: keccak256(pad32(key) ‖ slot).
+        let mut preimage = [0u8; 64];
+        preimage[12..32].copy_from_slice(account.as_slice());
+        preimage[63] = 4;
+        U256::from_be_bytes(keccak256(preimage).0)
+    };
+    assert_eq!(changed(&before, &after), {
+        let mut keys = vec![U256::ZERO, record_slot(BOB)];
+        keys.sort();
+        keys
+    });
+    // Slot 0, low bytes first: token (20), paused (1), member count (5), last id (5), holders (1).
+    let mut slot0 = [0u8; 32];
+    slot0[12..].copy_from_slice(TOKEN.as_slice());
+    slot0[10] = 2; // member count
+    slot0[5] = 2; // last member id
+    assert_eq!(after[&U256::ZERO], B256::from(slot0));
+    // Bob's record: id 2, no seat, not former.
+    assert_eq!(after[&record_slot(BOB)], B256::from(U256::from(2)));
+    // Slot 1: KYC authority (20) then the joining fee (12).
+    let mut slot1 = [0u8; 32];
+    slot1[12..].copy_from_slice(harness.kyc_address().as_slice());
+    slot1[..12].copy_from_slice(&DEFAULT_JOINING_FEE_ETH.to_be_bytes::<32>()[20..]);
+    assert_eq!(after[&U256::from(1)], B256::from(slot1));
+
+    harness.mock_balance(BOB, 0);
+    harness.ok(BOB, IMembership::leaveCall {});
+    let left = harness.state().storage;
+    assert_eq!(changed(&after, &left), {
+        let mut keys = vec![U256::ZERO, record_slot(BOB)];
+        keys.sort();
+        keys
+    });
+    // The record keeps the id and gains the former flag (bit 48).
+    assert_eq!(
+        left[&record_slot(BOB)],
+        B256::from(U256::from(2) | (U256::from(1) << 48))
+    );
+}
+
 // --- sweepFees ---
 
 #[test]
@@ -867,14 +1003,15 @@ fn leave_unregisters_and_emits() {
     let mut harness = Harness::new();
     harness.join(ALICE, 1);
     harness.join(BOB, 2);
-    harness.set_lock_holders(STAKING, ASSESSMENT, GOVERNANCE_LOCKS);
-    for holder in [STAKING, ASSESSMENT, GOVERNANCE_LOCKS] {
-        harness.mock_lock(holder, ALICE, Ok(word(0)));
+    for holder in HOLDERS {
+        harness.register(holder);
+        harness.mock_state(holder, ALICE, Ok(word(0)));
     }
     harness.mock_balance(ALICE, 0);
     let mark = harness.log_mark();
     harness.ok(ALICE, IMembership::leaveCall {});
     assert!(!harness.is_member(ALICE));
+    assert!(harness.view(IMembership::hasBeenMemberCall { account: ALICE }));
     assert_eq!(
         harness.view(IMembership::memberIdCall { account: ALICE }),
         0
@@ -886,6 +1023,22 @@ fn leave_unregisters_and_emits() {
             member: ALICE,
             memberId: 1
         })]
+    );
+    // A former member is no member for every rule: it cannot leave again or hold a seat.
+    harness.expect_revert(
+        ALICE,
+        U256::ZERO,
+        IMembership::leaveCall {},
+        NotMember { account: ALICE },
+    );
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        IMembership::setAdvisoryBoardSeatCall {
+            seat: 0,
+            account: ALICE,
+        },
+        NotMember { account: ALICE },
     );
 }
 
@@ -936,35 +1089,89 @@ fn leave_rejects_a_member_with_nxm() {
 }
 
 #[test]
-fn leave_rejects_locked_nxm_at_each_holder() {
-    for slot in 0..3 {
+fn leave_asks_every_registered_state_holder() {
+    // With three holders registered, make the holder at `position` revert (with a zero word,
+    // so the others read `false`; see the module doc): its revert comes back, so it was asked
+    // after the ones before it answered `false`.
+    for position in 0..HOLDERS.len() {
         let mut harness = Harness::new();
         harness.join(ALICE, 1);
-        let mut holders = [Address::ZERO; 3];
-        holders[slot] = [STAKING, ASSESSMENT, GOVERNANCE_LOCKS][slot];
-        harness.set_lock_holders(holders[0], holders[1], holders[2]);
+        for holder in HOLDERS {
+            harness.register(holder);
+        }
         harness.mock_balance(ALICE, 0);
-        harness.mock_lock(holders[slot], ALICE, Ok(word(1)));
-        let error = NxmLocked {
-            lockHolder: holders[slot],
-        };
+        for (index, holder) in HOLDERS.into_iter().enumerate() {
+            let answer = if index == position {
+                Err(word(0))
+            } else {
+                Ok(word(0))
+            };
+            harness.mock_state(holder, ALICE, answer);
+        }
+        let before = harness.state();
+        assert_eq!(
+            harness.call(ALICE, IMembership::leaveCall {}).err(),
+            Some(word(0)),
+            "holder {position} was not asked"
+        );
+        assert_eq!(before.storage, harness.state().storage);
+    }
+}
+
+#[test]
+fn leave_rejects_state_held_by_a_holder() {
+    for holder in HOLDERS {
+        let mut harness = Harness::new();
+        harness.join(ALICE, 1);
+        harness.register(holder);
+        harness.mock_balance(ALICE, 0);
+        harness.mock_state(holder, ALICE, Ok(word(1)));
+        let error = MemberStateHeld { holder };
         harness.expect_revert(ALICE, U256::ZERO, IMembership::leaveCall {}, error);
     }
 }
 
 #[test]
-fn leave_bubbles_a_lock_holder_revert() {
+fn leave_bubbles_a_state_holder_revert() {
     let mut harness = Harness::new();
     harness.join(ALICE, 1);
-    harness.set_lock_holders(Address::ZERO, ASSESSMENT, Address::ZERO);
+    harness.register(ASSESSMENT);
     let payload = Unauthorized { caller: STRANGER }.abi_encode();
-    harness.mock_lock(ASSESSMENT, ALICE, Err(payload.clone()));
+    harness.mock_state(ASSESSMENT, ALICE, Err(payload.clone()));
     let before = harness.state();
     assert_eq!(
         harness.call(ALICE, IMembership::leaveCall {}).err(),
         Some(payload)
     );
     assert_eq!(before.storage, harness.state().storage);
+}
+
+#[test]
+fn leave_stops_asking_an_unregistered_holder() {
+    let mut harness = Harness::new();
+    harness.join(ALICE, 1);
+    harness.register(STAKING);
+    harness.register(ASSESSMENT);
+    harness.ok(
+        GOVERNANCE,
+        IMembership::unregisterStateHolderCall { holder: STAKING },
+    );
+    // A call to STAKING would revert; ASSESSMENT (now first) reports state held.
+    harness.mock_state(STAKING, ALICE, Err(b"asked".to_vec()));
+    harness.mock_balance(ALICE, 0);
+    harness.mock_state(ASSESSMENT, ALICE, Ok(word(1)));
+    harness.expect_revert(
+        ALICE,
+        U256::ZERO,
+        IMembership::leaveCall {},
+        MemberStateHeld { holder: ASSESSMENT },
+    );
+    harness.ok(
+        GOVERNANCE,
+        IMembership::unregisterStateHolderCall { holder: ASSESSMENT },
+    );
+    harness.leave(ALICE);
+    assert!(!harness.is_member(ALICE));
 }
 
 #[test]
@@ -1114,20 +1321,46 @@ fn switch_rejects_bad_targets_and_non_members() {
 }
 
 #[test]
-fn switch_rejects_locked_nxm() {
+fn switch_to_a_former_member_is_refused() {
     let mut harness = Harness::new();
     harness.join(ALICE, 1);
-    harness.set_lock_holders(STAKING, Address::ZERO, Address::ZERO);
-    harness.mock_lock(STAKING, ALICE, Ok(word(1)));
+    harness.join(BOB, 2);
+    harness.join(CAROL, 3);
+    // Bob switches away to DAVE: Bob's address is spent.
+    harness.ok(BOB, IMembership::switchMembershipCall { newAddress: DAVE });
+    let to_bob = IMembership::switchMembershipCall { newAddress: BOB };
+    harness.expect_revert(ALICE, U256::ZERO, to_bob, FormerMember { account: BOB });
+    // Carol leaves: her address is spent as well.
+    harness.leave(CAROL);
+    let to_carol = IMembership::switchMembershipCall { newAddress: CAROL };
+    harness.expect_revert(ALICE, U256::ZERO, to_carol, FormerMember { account: CAROL });
+    // Switching back and forth is impossible: DAVE cannot return the membership to Bob.
+    let back = IMembership::switchMembershipCall { newAddress: BOB };
+    harness.expect_revert(DAVE, U256::ZERO, back, FormerMember { account: BOB });
+    assert_eq!(harness.view(IMembership::memberIdCall { account: DAVE }), 2);
+    assert_eq!(harness.view(IMembership::memberCountCall {}), 2);
+}
+
+#[test]
+fn switch_rejects_state_held_by_a_holder() {
+    let mut harness = Harness::new();
+    harness.join(ALICE, 1);
+    harness.register(STAKING);
+    harness.mock_state(STAKING, ALICE, Ok(word(1)));
     let call = IMembership::switchMembershipCall { newAddress: CAROL };
     harness.expect_revert(
         ALICE,
         U256::ZERO,
-        call,
-        NxmLocked {
-            lockHolder: STAKING,
-        },
+        call.clone(),
+        MemberStateHeld { holder: STAKING },
     );
+    // A holder's revert is passed on.
+    harness.mock_state(STAKING, ALICE, Err(word(0)));
+    assert_eq!(harness.call(ALICE, call.clone()).err(), Some(word(0)));
+    // Once the holder reports nothing, the switch goes through.
+    harness.mock_state(STAKING, ALICE, Ok(word(0)));
+    harness.ok(ALICE, call);
+    assert!(harness.is_member(CAROL));
 }
 
 #[test]
@@ -1142,18 +1375,39 @@ fn switch_waits_while_paused() {
 
 // --- pause ---
 
+/// Members ALICE, BOB, CAROL, DAVE, EVE in joining order; `board(n)` seats the first `n` of
+/// them in seats 0, 1, ….
+const BOARD: [Address; 5] = [ALICE, BOB, CAROL, DAVE, EVE];
+
+impl Harness {
+    /// Joins all of [`BOARD`] and seats the first `seated` of them.
+    fn board(seated: usize) -> Self {
+        let mut harness = Self::new();
+        for (index, member) in BOARD.into_iter().enumerate() {
+            harness.join(member, index as u64 + 1);
+        }
+        for (seat, member) in BOARD.into_iter().take(seated).enumerate() {
+            harness.set_seat(seat as u8, member);
+        }
+        harness
+    }
+}
+
 #[test]
-fn advisory_board_pauses_and_unpauses() {
-    let mut harness = Harness::new();
-    harness.join(ALICE, 1);
-    harness.join(BOB, 2);
-    harness.set_seat(0, ALICE);
-    harness.set_seat(4, BOB);
+fn one_seat_pauses_and_a_majority_of_filled_seats_lifts() {
+    let mut harness = Harness::board(3);
+    assert_eq!(harness.confirmations(), (0, 2, 0));
     let mark = harness.log_mark();
     harness.ok(ALICE, IMembership::pauseCall {});
-    assert!(harness.view(IMembership::pausedCall {}));
+    assert!(harness.paused());
+    // One confirmation of three filled seats does not lift the pause.
     harness.ok(BOB, IMembership::unpauseCall {});
-    assert!(!harness.view(IMembership::pausedCall {}));
+    assert!(harness.paused());
+    assert_eq!(harness.confirmations(), (1, 2, 0b010));
+    // The second does, and clears the confirmations.
+    harness.ok(CAROL, IMembership::unpauseCall {});
+    assert!(!harness.paused());
+    assert_eq!(harness.confirmations(), (0, 2, 0));
     assert_eq!(
         harness.logs_since(mark),
         vec![
@@ -1161,12 +1415,151 @@ fn advisory_board_pauses_and_unpauses() {
                 paused: true,
                 by: ALICE
             }),
+            log(UnpauseConfirmed {
+                by: BOB,
+                seat: 1,
+                confirmations: 1,
+                needed: 2
+            }),
+            log(UnpauseConfirmed {
+                by: CAROL,
+                seat: 2,
+                confirmations: 2,
+                needed: 2
+            }),
             log(PauseConfigured {
                 paused: false,
-                by: BOB
-            })
+                by: CAROL
+            }),
         ]
     );
+}
+
+#[test]
+fn the_majority_is_of_the_filled_seats() {
+    // Filled seats → confirmations needed: 1 → 1, 2 → 2, 3 → 2, 4 → 3, 5 → 3.
+    for (filled, needed) in [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3)] {
+        let mut harness = Harness::board(filled);
+        assert_eq!(harness.confirmations(), (0, needed, 0));
+        harness.ok(ALICE, IMembership::pauseCall {});
+        for (confirmed, member) in BOARD.into_iter().take(needed as usize).enumerate() {
+            assert!(harness.paused(), "{filled} seats: lifted after {confirmed}");
+            harness.ok(member, IMembership::unpauseCall {});
+        }
+        assert!(!harness.paused(), "{filled} seats: {needed} did not lift");
+    }
+}
+
+#[test]
+fn a_seat_confirms_once() {
+    let mut harness = Harness::board(3);
+    harness.ok(ALICE, IMembership::pauseCall {});
+    harness.ok(ALICE, IMembership::unpauseCall {});
+    harness.expect_revert(
+        ALICE,
+        U256::ZERO,
+        IMembership::unpauseCall {},
+        UnpauseAlreadyConfirmed { seat: 0 },
+    );
+    assert!(harness.paused());
+    assert_eq!(harness.confirmations(), (1, 2, 0b001));
+}
+
+#[test]
+fn a_confirmed_seat_lifts_once_the_majority_shrinks_to_it() {
+    let mut harness = Harness::board(5);
+    harness.ok(ALICE, IMembership::pauseCall {});
+    harness.ok(ALICE, IMembership::unpauseCall {});
+    harness.ok(BOB, IMembership::unpauseCall {});
+    assert_eq!(harness.confirmations(), (2, 3, 0b011));
+    // Governance empties two unconfirmed seats: 3 filled, 2 needed, 2 confirmed.
+    harness.set_seat(3, Address::ZERO);
+    harness.set_seat(4, Address::ZERO);
+    assert_eq!(harness.confirmations(), (2, 2, 0b011));
+    assert!(harness.paused());
+    // A confirmed seat calling again lifts the pause instead of failing.
+    let mark = harness.log_mark();
+    harness.ok(BOB, IMembership::unpauseCall {});
+    assert!(!harness.paused());
+    assert_eq!(
+        harness.logs_since(mark),
+        vec![log(PauseConfigured {
+            paused: false,
+            by: BOB
+        })]
+    );
+}
+
+#[test]
+fn a_new_pause_starts_without_confirmations() {
+    let mut harness = Harness::board(3);
+    harness.ok(ALICE, IMembership::pauseCall {});
+    harness.ok(BOB, IMembership::unpauseCall {});
+    harness.ok(GOVERNANCE, IMembership::unpauseCall {});
+    assert_eq!(harness.confirmations(), (0, 2, 0));
+    harness.ok(ALICE, IMembership::pauseCall {});
+    assert_eq!(harness.confirmations(), (0, 2, 0));
+    // Bob's confirmation of the last pause does not count: Carol's alone does not lift.
+    harness.ok(CAROL, IMembership::unpauseCall {});
+    assert!(harness.paused());
+    harness.ok(BOB, IMembership::unpauseCall {});
+    assert!(!harness.paused());
+}
+
+#[test]
+fn governance_lifts_the_pause_alone() {
+    let mut harness = Harness::board(3);
+    harness.ok(ALICE, IMembership::pauseCall {});
+    harness.ok(BOB, IMembership::unpauseCall {});
+    let mark = harness.log_mark();
+    harness.ok(GOVERNANCE, IMembership::unpauseCall {});
+    assert!(!harness.paused());
+    assert_eq!(harness.confirmations(), (0, 2, 0));
+    assert_eq!(
+        harness.logs_since(mark),
+        vec![log(PauseConfigured {
+            paused: false,
+            by: GOVERNANCE
+        })]
+    );
+    // With no seat filled at all, governance still lifts a pause.
+    let mut harness = Harness::board(1);
+    harness.ok(ALICE, IMembership::pauseCall {});
+    harness.set_seat(0, Address::ZERO);
+    assert_eq!(harness.confirmations(), (0, 1, 0));
+    harness.ok(GOVERNANCE, IMembership::unpauseCall {});
+    assert!(!harness.paused());
+}
+
+#[test]
+fn a_seat_that_changes_hands_loses_its_confirmation() {
+    let mut harness = Harness::board(3);
+    harness.ok(ALICE, IMembership::pauseCall {});
+    harness.ok(BOB, IMembership::unpauseCall {});
+    assert_eq!(harness.confirmations(), (1, 2, 0b010));
+    // Seat 1 passes from Bob to Dave: its confirmation is dropped.
+    harness.set_seat(1, DAVE);
+    assert_eq!(harness.confirmations(), (0, 2, 0));
+    // Bob no longer holds a seat.
+    harness.expect_revert(
+        BOB,
+        U256::ZERO,
+        IMembership::unpauseCall {},
+        Unauthorized { caller: BOB },
+    );
+    harness.ok(CAROL, IMembership::unpauseCall {});
+    assert!(
+        harness.paused(),
+        "Bob's dropped confirmation must not count"
+    );
+    // Dave confirms for seat 1: the majority is reached.
+    harness.ok(DAVE, IMembership::unpauseCall {});
+    assert!(!harness.paused());
+    // Emptying a confirmed seat drops its confirmation too.
+    harness.ok(ALICE, IMembership::pauseCall {});
+    harness.ok(CAROL, IMembership::unpauseCall {});
+    harness.set_seat(2, Address::ZERO);
+    assert_eq!(harness.confirmations(), (0, 2, 0));
 }
 
 #[test]
@@ -1185,18 +1578,31 @@ fn pause_is_pushed_to_the_token() {
         harness.call(ALICE, IMembership::pauseCall {}).err(),
         Some(payload.clone())
     );
+    // TestVM keeps the failed pause's storage: the sole seat's confirmation lifts it, and the
+    // token's refusal of the lift is passed on.
     assert_eq!(
         harness.call(ALICE, IMembership::unpauseCall {}).err(),
+        Some(payload.clone())
+    );
+    // The token accepts a pause now (its data is the payload: see the module doc); the lift
+    // by governance is pushed too.
+    harness.vm.mock_call(
+        TOKEN,
+        INxmToken::setPausedCall { paused: true }.abi_encode(),
+        U256::ZERO,
+        Ok(payload.clone()),
+    );
+    harness.ok(ALICE, IMembership::pauseCall {});
+    assert_eq!(
+        harness.call(GOVERNANCE, IMembership::unpauseCall {}).err(),
         Some(payload)
     );
 }
 
 #[test]
 fn pause_is_for_the_advisory_board_only() {
-    let mut harness = Harness::new();
-    harness.join(ALICE, 1);
-    harness.set_seat(0, ALICE);
-    for caller in [GOVERNANCE, STRANGER] {
+    let mut harness = Harness::board(1);
+    for caller in [GOVERNANCE, STRANGER, BOB] {
         harness.expect_revert(
             caller,
             U256::ZERO,
@@ -1205,20 +1611,26 @@ fn pause_is_for_the_advisory_board_only() {
         );
     }
     harness.ok(ALICE, IMembership::pauseCall {});
-    harness.expect_revert(
-        GOVERNANCE,
-        U256::ZERO,
-        IMembership::unpauseCall {},
-        Unauthorized { caller: GOVERNANCE },
-    );
+    for caller in [STRANGER, BOB] {
+        harness.expect_revert(
+            caller,
+            U256::ZERO,
+            IMembership::unpauseCall {},
+            Unauthorized { caller },
+        );
+    }
 }
 
 #[test]
 fn pause_and_unpause_must_change_the_flag() {
-    let mut harness = Harness::new();
-    harness.join(ALICE, 1);
-    harness.set_seat(0, ALICE);
+    let mut harness = Harness::board(1);
     harness.expect_revert(ALICE, U256::ZERO, IMembership::unpauseCall {}, NotPaused {});
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        IMembership::unpauseCall {},
+        NotPaused {},
+    );
     harness.ok(ALICE, IMembership::pauseCall {});
     harness.expect_revert(ALICE, U256::ZERO, IMembership::pauseCall {}, Paused {});
 }
@@ -1355,12 +1767,19 @@ fn governance_setters_are_governance_only() {
         },
         denied.clone(),
     );
-    let holders = IMembership::setLockHoldersCall {
-        staking: ALICE,
-        assessment: BOB,
-        governance: CAROL,
-    };
-    harness.expect_revert(STRANGER, zero, holders, denied.clone());
+    harness.expect_revert(
+        STRANGER,
+        zero,
+        IMembership::registerStateHolderCall { holder: STAKING },
+        denied.clone(),
+    );
+    harness.register(STAKING);
+    harness.expect_revert(
+        STRANGER,
+        zero,
+        IMembership::unregisterStateHolderCall { holder: STAKING },
+        denied.clone(),
+    );
     harness.expect_revert(
         STRANGER,
         zero,
@@ -1462,7 +1881,7 @@ fn set_joining_fee_emits() {
 }
 
 #[test]
-fn set_contracts_and_lock_holders_emit() {
+fn set_contracts_emits() {
     let mut harness = Harness::new();
     for contract in [ALICE, BOB] {
         harness.vm.set_code(contract, vec![0xef, 0xf0, 0x00, 0x00]);
@@ -1477,31 +1896,168 @@ fn set_contracts_and_lock_holders_emit() {
     );
     let contracts = harness.view(IMembership::contractsCall {});
     assert_eq!((contracts._0, contracts._1), (ALICE, BOB));
-    let holders = harness.view(IMembership::lockHoldersCall {});
     assert_eq!(
-        (holders._0, holders._1, holders._2),
-        (Address::ZERO, Address::ZERO, Address::ZERO)
+        harness.logs_since(mark),
+        vec![log(ContractsSet {
+            nxmToken: ALICE,
+            capitalPool: BOB
+        })]
     );
-    harness.set_lock_holders(STAKING, ASSESSMENT, GOVERNANCE_LOCKS);
-    let holders = harness.view(IMembership::lockHoldersCall {});
+}
+
+#[test]
+fn set_joining_fee_is_bounded_by_96_bits() {
+    let mut harness = Harness::new();
+    let too_high = MAX_JOINING_FEE_ETH + U256::from(1);
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        IMembership::setJoiningFeeCall {
+            joiningFeeEth: too_high,
+        },
+        JoiningFeeTooHigh {
+            joiningFeeEth: too_high,
+            maxJoiningFeeEth: MAX_JOINING_FEE_ETH,
+        },
+    );
+    assert_eq!(MAX_JOINING_FEE_ETH, (U256::from(1) << 96) - U256::from(1));
+    harness.ok(
+        GOVERNANCE,
+        IMembership::setJoiningFeeCall {
+            joiningFeeEth: MAX_JOINING_FEE_ETH,
+        },
+    );
     assert_eq!(
-        (holders._0, holders._1, holders._2),
-        (STAKING, ASSESSMENT, GOVERNANCE_LOCKS)
+        harness.view(IMembership::joiningFeeCall {}),
+        MAX_JOINING_FEE_ETH
     );
+    // The fee shares its slot with the KYC authority: neither disturbs the other.
+    let kyc = harness.kyc_address();
+    assert_eq!(harness.view(IMembership::kycAuthorityCall {}), kyc);
+    harness.ok(
+        GOVERNANCE,
+        IMembership::setKycAuthorityCall {
+            kycAuthority: STRANGER,
+        },
+    );
+    assert_eq!(
+        harness.view(IMembership::joiningFeeCall {}),
+        MAX_JOINING_FEE_ETH
+    );
+}
+
+// --- state holders ---
+
+#[test]
+fn governance_registers_and_unregisters_state_holders() {
+    let mut harness = Harness::new();
+    assert_eq!(harness.state_holders(), Vec::<Address>::new());
+    let mark = harness.log_mark();
+    for holder in HOLDERS {
+        harness.register(holder);
+    }
+    assert_eq!(harness.state_holders(), HOLDERS.to_vec());
+    // Unregistering moves the last holder into the freed place.
+    harness.ok(
+        GOVERNANCE,
+        IMembership::unregisterStateHolderCall { holder: STAKING },
+    );
+    assert_eq!(harness.state_holders(), vec![GOVERNANCE_VOTES, ASSESSMENT]);
+    harness.ok(
+        GOVERNANCE,
+        IMembership::unregisterStateHolderCall { holder: ASSESSMENT },
+    );
+    assert_eq!(harness.state_holders(), vec![GOVERNANCE_VOTES]);
+    // A holder can be registered again after it was removed.
+    harness.register(STAKING);
+    assert_eq!(harness.state_holders(), vec![GOVERNANCE_VOTES, STAKING]);
     assert_eq!(
         harness.logs_since(mark),
         vec![
-            log(ContractsSet {
-                nxmToken: ALICE,
-                capitalPool: BOB
+            log(StateHolderRegistered { holder: STAKING }),
+            log(StateHolderRegistered { holder: ASSESSMENT }),
+            log(StateHolderRegistered {
+                holder: GOVERNANCE_VOTES
             }),
-            log(LockHoldersSet {
-                staking: STAKING,
-                assessment: ASSESSMENT,
-                governance: GOVERNANCE_LOCKS
-            }),
+            log(StateHolderUnregistered { holder: STAKING }),
+            log(StateHolderUnregistered { holder: ASSESSMENT }),
+            log(StateHolderRegistered { holder: STAKING }),
         ]
     );
+}
+
+#[test]
+fn register_state_holder_rules() {
+    let mut harness = Harness::new();
+    let register = |holder| IMembership::registerStateHolderCall { holder };
+    // No code, including the zero address.
+    for holder in [STRANGER, Address::ZERO] {
+        harness.expect_revert(
+            GOVERNANCE,
+            U256::ZERO,
+            register(holder),
+            NotAContract { account: holder },
+        );
+    }
+    harness.register(STAKING);
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        register(STAKING),
+        StateHolderAlreadyRegistered { holder: STAKING },
+    );
+    // Bounded: MAX_STATE_HOLDERS at most.
+    for index in 1..MAX_STATE_HOLDERS {
+        let holder = Address::with_last_byte(0xd0 + index);
+        harness.vm.set_code(holder, vec![0xef, 0xf0, 0x00, 0x00]);
+        harness.register(holder);
+    }
+    assert_eq!(
+        harness.state_holders().len(),
+        usize::from(MAX_STATE_HOLDERS)
+    );
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        register(ASSESSMENT),
+        TooManyStateHolders {
+            maxStateHolders: MAX_STATE_HOLDERS,
+        },
+    );
+    // A duplicate of a full list is reported as the duplicate.
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        register(STAKING),
+        StateHolderAlreadyRegistered { holder: STAKING },
+    );
+}
+
+#[test]
+fn unregister_state_holder_rules() {
+    let mut harness = Harness::new();
+    let unregister = |holder| IMembership::unregisterStateHolderCall { holder };
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        unregister(STAKING),
+        StateHolderNotRegistered { holder: STAKING },
+    );
+    harness.register(STAKING);
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        unregister(ASSESSMENT),
+        StateHolderNotRegistered { holder: ASSESSMENT },
+    );
+    harness.ok(GOVERNANCE, unregister(STAKING));
+    harness.expect_revert(
+        GOVERNANCE,
+        U256::ZERO,
+        unregister(STAKING),
+        StateHolderNotRegistered { holder: STAKING },
+    );
+    assert_eq!(harness.state_holders(), Vec::<Address>::new());
 }
 
 #[test]

@@ -32,3 +32,10 @@ sol! {
     #[derive(Debug, PartialEq, Eq)]
     error EthTransferFailed(address to, uint256 amountEth);
 }
+
+sol! {
+    /// An arithmetic result left the supported domain (values beyond ~10^20 ETH or NXM): the
+    /// state is refused rather than computed wrongly.
+    #[derive(Debug, PartialEq, Eq)]
+    error MathOverflow();
+}

@@ -25,6 +25,7 @@ pub mod capital_pool;
 pub mod common;
 pub mod membership;
 pub mod nxm_token;
+pub mod ramm;
 pub mod signatures;
 
 /// Declares a contract interface once and expands it for both contract-to-contract calls

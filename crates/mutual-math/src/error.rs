@@ -12,27 +12,19 @@ pub enum MathError {
     Overflow,
     /// A divisor was zero.
     DivisionByZero,
-    /// The MCR is zero, so MCR% and the bonding curve are undefined.
+    /// The MCR is zero, so MCR% is undefined.
     ZeroMcr,
-    /// Buys are closed: the pool's MCR% is above the 400 % buy limit.
-    McrRatioAboveBuyLimit {
-        /// The pool's MCR% before the trade, in bps of 100 % (10 000 = 100 %).
-        mcr_ratio_bps: U256,
-    },
-    /// The ETH side of a buy is larger than 5 % of the MCR.
-    BuyAboveTradeLimit {
-        /// ETH offered, in wei.
-        eth_in: U256,
-        /// The largest ETH amount one trade may move, in wei.
-        max_eth_in: U256,
-    },
-    /// A sell would pay out more than 5 % of the MCR, or leave the pool below 100 % MCR.
-    SellAboveTradeLimit {
-        /// NXM offered, in NXM wei.
-        nxm_in: U256,
-        /// The largest NXM amount the pool accepts in one sale now, in NXM wei.
-        max_nxm_in: U256,
-    },
+    /// The NXM supply is zero, so book value (capital / supply) is undefined.
+    ZeroSupply,
+    /// The capital is zero: book value is zero, and pool B's ratchet target (`(1 − buffer)·BV`)
+    /// would need an infinite NXM reserve.
+    ZeroCapital,
+    /// A RAMM reserve is zero, or the operation would leave one at zero (a sale that takes
+    /// pool A's reserve below 1 wei, a ratchet target price above the whole ETH reserve per wei).
+    ReserveExhausted,
+    /// An argument, a parameter or a resulting state lies outside the domain the function
+    /// supports (each function's docs state it; for the RAMM, see `ramm`'s *Domain*).
+    OutOfRange,
     /// A ratio argument is at or above the maximum its formula allows.
     RatioTooHigh {
         /// The ratio given, in bps.

@@ -5,10 +5,7 @@
 
 use alloy_primitives::U256;
 
-use crate::{
-    wide::{div_rem_wide, mul_wide, sqrt_wide},
-    MathError,
-};
+use crate::MathError;
 
 /// 1.0 in WAD fixed point (18 decimals): the unit of NXM and ETH amounts.
 pub const WAD: U256 = U256::from_limbs([1_000_000_000_000_000_000, 0, 0, 0]);
@@ -21,8 +18,9 @@ pub const BPS: U256 = U256::from_limbs([10_000, 0, 0, 0]);
 /// # Errors
 /// [`MathError::DivisionByZero`] if `d == 0`; [`MathError::Overflow`] if the result exceeds
 /// `U256::MAX`.
+#[inline]
 pub fn mul_div_down(a: U256, b: U256, d: U256) -> Result<U256, MathError> {
-    div_rem_wide(&mul_wide(a, b), d).map(|(q, _)| q)
+    mul_div(a, b, d, false)
 }
 
 /// `ceil(a * b / d)`, exact for every input whose result fits in 256 bits (512-bit intermediate).
@@ -30,12 +28,21 @@ pub fn mul_div_down(a: U256, b: U256, d: U256) -> Result<U256, MathError> {
 /// # Errors
 /// [`MathError::DivisionByZero`] if `d == 0`; [`MathError::Overflow`] if the result exceeds
 /// `U256::MAX`.
+#[inline]
 pub fn mul_div_up(a: U256, b: U256, d: U256) -> Result<U256, MathError> {
-    let (q, r) = div_rem_wide(&mul_wide(a, b), d)?;
-    if r.is_zero() {
+    mul_div(a, b, d, true)
+}
+
+/// `a * b / d` rounded down, or up if `up`, with the errors of [`mul_div_down`].
+#[inline(never)]
+fn mul_div(a: U256, b: U256, d: U256, up: bool) -> Result<U256, MathError> {
+    let mut q = U256::ZERO;
+    if d.is_zero() {
+        Err(MathError::DivisionByZero)
+    } else if crate::wide::mul_div(&mut q, &a, &b, &d, up) {
         Ok(q)
     } else {
-        q.checked_add(U256::from(1u8)).ok_or(MathError::Overflow)
+        Err(MathError::Overflow)
     }
 }
 
@@ -104,28 +111,23 @@ pub fn bps_mul_up(amount: U256, ratio_bps: U256) -> Result<U256, MathError> {
     mul_div_up(amount, ratio_bps, BPS)
 }
 
-/// `floor(sqrt(x))`, exact for every 256-bit `x`.
+/// `floor(sqrt(x))`, exact for every 256-bit `x` (Newton's method from above).
 pub fn sqrt_down(x: U256) -> U256 {
-    let mut n = [0u64; 8];
-    n[..4].copy_from_slice(x.as_limbs());
-    sqrt_wide(&n)
-}
-
-/// 1.0 in the internal Q128 binary fixed point (128 fractional bits) used by the curve.
-pub(crate) const ONE_Q128: U256 = U256::from_limbs([0, 0, 1, 0]);
-
-/// `floor(a * b / 2^128)` for Q128 values.
-///
-/// # Errors
-/// [`MathError::Overflow`] if the result exceeds `U256::MAX`.
-pub(crate) fn mul_q128_down(a: U256, b: U256) -> Result<U256, MathError> {
-    crate::wide::shr_wide(&mul_wide(a, b), 128)
-}
-
-/// `floor(a * 2^128 / b)`: the Q128 quotient of two values of the same scale.
-///
-/// # Errors
-/// [`MathError::DivisionByZero`] if `b == 0`; [`MathError::Overflow`] if the result overflows.
-pub(crate) fn div_q128_down(a: U256, b: U256) -> Result<U256, MathError> {
-    div_rem_wide(&crate::wide::shl_wide(a, 128), b).map(|(q, _)| q)
+    if x.is_zero() {
+        return U256::ZERO;
+    }
+    // 2^ceil(bits/2) >= sqrt(x), and at most 2^128.
+    let mut root = U256::from(1u8) << x.bit_len().div_ceil(2);
+    loop {
+        // root >= sqrt(x) > 0, so the quotient is at most root <= 2^128 and the sum cannot
+        // overflow; the division cannot fail.
+        let Ok(quotient) = div_down(x, root) else {
+            return root;
+        };
+        let next = (root + quotient) >> 1;
+        if next >= root {
+            return root;
+        }
+        root = next;
+    }
 }

@@ -5,17 +5,18 @@
 //! documents its formula and rounding direction and returns [`MathError`] instead of panicking.
 //!
 //! * [`fixed`]: WAD/bps helpers and `mul_div` with a full 512-bit intermediate.
-//! * [`curve`]: the NXM bonding curve, its exact buy/sell integrals and trade limits.
+//! * [`ramm`]: V2's Ratcheting AMM, the NXM market: liquidity, ratchets, swaps, the TWAP and
+//!   the internal price, every rounding in the mutual's favour.
 //! * [`mcr`]: the minimum capital requirement and MCR%.
 //! * [`pricing`]: premiums, dynamic pricing, commission, staker rewards.
 //! * [`staking`]: tranches, buckets, shares, reward streams, capacity.
 #![no_std]
 
-pub mod curve;
 mod error;
 pub mod fixed;
 pub mod mcr;
 pub mod pricing;
+pub mod ramm;
 pub mod staking;
 mod wide;
 

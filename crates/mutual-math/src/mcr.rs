@@ -79,3 +79,14 @@ pub fn mcr_ratio_bps(pool_value_eth: U256, mcr_eth: U256) -> Result<U256, MathEr
     }
     mul_div_down(pool_value_eth, BPS, mcr_eth)
 }
+
+/// The capital left after paying `amount_eth` out of `capital_eth`, if it stays at or above the
+/// MCR: `Some(capital − amount)` when `capital >= amount` and `capital − amount >= mcr`, else
+/// `None`. The one rule for every payout that must not take capital under the MCR (sales to
+/// the RAMM, treasury transfers); exact, no rounding.
+pub fn capital_after_payout(capital_eth: U256, amount_eth: U256, mcr_eth: U256) -> Option<U256> {
+    // Through the crate's by-reference subtraction: ruint's `checked_sub` takes its operands by
+    // value (a copy each) and brings its own subtraction into every contract that pays out.
+    let after = crate::wide::add_sub(&capital_eth, &amount_eth, true);
+    (amount_eth <= capital_eth && after >= mcr_eth).then_some(after)
+}

@@ -72,8 +72,18 @@ fn main() {
         minAmountOut: U256::ZERO,
         deadline,
     };
-    let receipt = node.send(alice, protocol.ramm, tokens(100), swap(U256::ZERO).abi_encode());
+    let receipt = node.send(
+        alice,
+        protocol.ramm,
+        tokens(100),
+        swap(U256::ZERO).abi_encode(),
+    );
     show("swap 100 ETH for NXM", &receipt);
-    let receipt = node.send(alice, protocol.ramm, U256::ZERO, swap(tokens(1_000)).abi_encode());
+    let receipt = node.send(
+        alice,
+        protocol.ramm,
+        U256::ZERO,
+        swap(tokens(1_000)).abi_encode(),
+    );
     show("swap 1 000 NXM for ETH", &receipt);
 }

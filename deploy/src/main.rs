@@ -1,7 +1,9 @@
 //! The main job: deploy the mutual into the embedded devnode and run a member session, printing
 //! each step with its gas, then the RAMM's spot prices A and B, book value and MCR% after it.
 //!
-//! `cargo run -q -p mutual-deploy` (or `scripts/demo.sh`). Real nodes come with a later issue.
+//! `cargo run -q -p mutual-deploy` (or `scripts/demo.sh`); `--cached` first caches every program
+//! through ArbWasmCache (as a production deployment would), so the gas shown is what members pay
+//! then. Real nodes come with a later issue.
 //! Every swap goes through the RAMM; the capital pool only holds the ETH and the MCR.
 
 use std::process::ExitCode;
@@ -17,7 +19,15 @@ use mutual_interfaces::{
 use stylus_devnode::Devnode;
 
 fn main() -> ExitCode {
-    match run() {
+    let cached = match std::env::args().nth(1).as_deref() {
+        None => false,
+        Some("--cached") => true,
+        Some(other) => {
+            eprintln!("usage: demo [--cached]   (unknown argument {other})");
+            return ExitCode::from(2);
+        }
+    };
+    match run(cached) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
@@ -107,7 +117,7 @@ fn swap(
     send(node, "swap", who, protocol.ramm, value_wei, &call)
 }
 
-fn run() -> Result<(), DeployFailure> {
+fn run(cached: bool) -> Result<(), DeployFailure> {
     let mut node = Devnode::new();
     let config = DeployConfig::default();
     println!(
@@ -125,6 +135,23 @@ fn run() -> Result<(), DeployFailure> {
         "  nxm-token {}  membership {}\n  capital-pool {}  ramm {}",
         protocol.nxm_token, protocol.membership, protocol.capital_pool, protocol.ramm
     );
+    if cached {
+        for program in [
+            protocol.nxm_token,
+            protocol.membership,
+            protocol.capital_pool,
+            protocol.ramm,
+        ] {
+            let codehash = node.code_hash(program);
+            node.cache_program(codehash)
+                .map_err(|error| DeployFailure::Reverted {
+                    step: format!("ArbWasmCache.cacheProgram({codehash})"),
+                    data: String::new(),
+                    error: Some(Box::new(error)),
+                })?;
+        }
+        println!("  every program cached through ArbWasmCache (the chain owner's cache manager)");
+    }
     println!(
         "  genesis: {} NXM minted to the founder {} at a book value of {} ETH",
         fmt_tokens(config.genesis_supply_nxm(), 0),

@@ -5,6 +5,9 @@
 //! reads). The precompile's own overhead is approximated, because the reference does not itemise
 //! it: 3 gas per word of arguments and of results (geth's copy price), 100 gas for the parameter
 //! read, [`ARBOS_READ_GAS`] per program-record read and [`ARBOS_WRITE_GAS`] per record written.
+//! Dispatch follows Nitro's precompile rules: short input, an unknown selector, value sent to a
+//! non-payable method or arguments that do not decode revert with all gas consumed; a Solidity
+//! error reverts with its data and keeps the gas.
 
 use alloy_primitives::{address, keccak256, Address, Bytes, Log, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolError, SolEvent};
@@ -69,6 +72,9 @@ use ArbWasm::*;
 enum Answer {
     Return(Vec<u8>),
     Revert(Vec<u8>),
+    /// Nitro's dispatch refusals (unknown method, arguments that do not decode): revert with
+    /// all gas consumed.
+    RevertAll,
     Fail(ExecError),
 }
 
@@ -80,15 +86,17 @@ fn revert<E: SolError>(error: E) -> Answer {
 /// and refund the rest, non-payable methods revert when value is sent.
 pub fn run(chain: &mut Chain, message: &Message) -> FrameResult {
     let input = &message.input;
+    // Nitro's precompile dispatch: short input, an unknown method or value sent to a
+    // non-payable one revert with all gas consumed.
     let Some(selector) = input.get(..4).and_then(|s| <[u8; 4]>::try_from(s).ok()) else {
-        return FrameResult::revert(message.gas, Bytes::new());
+        return FrameResult::revert(0, Bytes::new());
     };
     let payable = matches!(
         selector,
         activateProgramCall::SELECTOR | codehashKeepaliveCall::SELECTOR
     );
     if !payable && !message.value_wei.is_zero() {
-        return FrameResult::revert(message.gas, Bytes::new());
+        return FrameResult::revert(0, Bytes::new());
     }
     let mut gas_used: u64 = 3 * words(input.len() as u64 - 4) + PARAMS_READ_GAS;
     let answer = dispatch(chain, message, selector, &mut gas_used);
@@ -112,6 +120,7 @@ pub fn run(chain: &mut Chain, message: &Message) -> FrameResult {
             let (gas_left, data) = finish(data, gas_used.min(message.gas));
             FrameResult::revert(gas_left, data)
         }
+        Answer::RevertAll => FrameResult::revert(0, Bytes::new()),
         Answer::Fail(error) => FrameResult::failure(error, 0),
     }
 }
@@ -123,7 +132,7 @@ fn dispatch(chain: &mut Chain, message: &Message, selector: [u8; 4], gas_used: &
         ($call:ty) => {
             match <$call>::abi_decode(input) {
                 Ok(call) => call,
-                Err(_) => return Answer::Revert(Vec::new()),
+                Err(_) => return Answer::RevertAll,
             }
         };
     }
@@ -247,11 +256,11 @@ fn dispatch(chain: &mut Chain, message: &Message, selector: [u8; 4], gas_used: &
         activationGasCall::SELECTOR => Answer::Return(activationGasCall::abi_encode_returns(
             &params.activation_gas,
         )),
-        _ => Answer::Revert(Vec::new()),
+        _ => Answer::RevertAll,
     }
 }
 
-fn code_hash(chain: &Chain, program: Address) -> B256 {
+pub(crate) fn code_hash(chain: &Chain, program: Address) -> B256 {
     chain
         .state
         .account(program)
@@ -374,6 +383,8 @@ fn activate_program(
     // Nitro's module hash cannot be reproduced (§7); keccak of the instrumented module stands in.
     let module_hash = keccak256(&activated.instrumented_wasm);
     let version = params.stylus_version;
+    // A re-activation (after expiry or an upgrade) keeps the ArbWasmCache flag.
+    let cached = chain.state.program(codehash).is_some_and(|r| r.cached);
     chain.modules.remove(&codehash);
     chain.state.set_program(
         codehash,
@@ -381,6 +392,7 @@ fn activate_program(
             program: std::sync::Arc::new(activated),
             version,
             activated_at_hours: now_secs.saturating_sub(ACTIVATION_EPOCH_SECS) / 3_600,
+            cached,
         },
     );
     let event = ProgramActivated {

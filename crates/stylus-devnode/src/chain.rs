@@ -19,9 +19,12 @@ pub const ACTIVATION_EPOCH_SECS: u64 = 1_421_388_000;
 pub const NETWORK_FEE_ACCOUNT: Address = address!("00000000000000000000000000000000000a4b05");
 /// Arbitrum's coinbase: the sequencer's batch-poster address.
 pub const SEQUENCER_COINBASE: Address = address!("a4b000000000000000000073657175656e636572");
+/// The devnode's chain owner: the address of the Nitro dev key (0xb6b1…0659), which is the chain
+/// owner of a Nitro dev node too. Chain owners may cache and evict programs through ArbWasmCache.
+pub const CHAIN_OWNER: Address = address!("3f1Eae7D46d88F08fc2F8ed27FCb2AB183EB2d0E");
 
 /// Block context (what block_* and chainid report).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockEnv {
     /// Chain id (412346, Nitro's dev chain).
     pub chain_id: u64,
@@ -117,6 +120,10 @@ pub struct Chain {
     pub ink_trace: Option<Vec<InkTraceEntry>>,
     /// Finished frames of the current tx, when tracing.
     pub frame_trace: Option<Vec<FrameTraceEntry>>,
+    /// Chain owners (ArbOwner's list; ArbWasmCache accepts them as cache managers).
+    pub chain_owners: Vec<Address>,
+    /// ArbWasmCache's cache managers.
+    pub cache_managers: Vec<Address>,
 }
 
 /// Errors building the runtime (a linker definition clash is a devnode bug).
@@ -153,6 +160,8 @@ impl Chain {
             frames_open: HashMap::new(),
             ink_trace: None,
             frame_trace: None,
+            chain_owners: vec![CHAIN_OWNER],
+            cache_managers: Vec::new(),
         })
     }
 
@@ -182,17 +191,21 @@ impl Chain {
         hit
     }
 
-    /// Starts a transaction (each is its own block, as on a Nitro dev node): fresh access lists,
-    /// memory counters, reentrancy counts, recent-wasms LRU and trace.
-    pub fn begin_tx(&mut self, origin: Address, tracing: bool) {
+    /// Starts a block: the recent-wasms LRU (§1.7) lives as long as the block.
+    pub fn begin_block(&mut self) {
+        self.recent_wasms.clear();
+    }
+
+    /// Starts a transaction paying `gas_price_wei`: fresh access lists, memory counters,
+    /// reentrancy counts and trace (the recent-wasms LRU is the block's, see [`Chain::begin_block`]).
+    pub fn begin_tx(&mut self, origin: Address, gas_price_wei: U256, tracing: bool) {
         self.state.begin_tx();
         self.tx = TxEnv {
             origin,
-            gas_price_wei: self.block.basefee_wei,
+            gas_price_wei,
         };
         self.open_pages = 0;
         self.ever_pages = 0;
-        self.recent_wasms.clear();
         self.frames_open.clear();
         self.ink_trace = tracing.then(Vec::new);
         self.frame_trace = tracing.then(Vec::new);

@@ -110,6 +110,20 @@ pub enum ExecError {
     /// Activation failed validation: all gas burned (§1.4, §7 precompile error rules).
     #[error("activation failed: {0}")]
     ActivationFailed(String),
+    /// A precompile refused the caller (ArbWasmCache: neither a cache manager nor a chain owner):
+    /// all gas consumed.
+    #[error("precompile refused the call: {0}")]
+    PrecompileRefused(String),
+    /// The transaction's nonce is not the sender's next nonce (an invalid transaction).
+    #[error(
+        "nonce mismatch: the sender's next nonce is {expected}, the transaction carries {got}"
+    )]
+    NonceMismatch {
+        /// The sender's next nonce.
+        expected: u64,
+        /// The transaction's.
+        got: u64,
+    },
 }
 
 /// Why [`crate::Devnode::deploy`] failed: which step, with that transaction's receipt.
@@ -127,6 +141,12 @@ pub enum DeployError {
         /// The created contract.
         address: Address,
         /// The activation's receipt (revert data is an ArbWasm error such as `ProgramNotWasm()`).
+        receipt: Box<crate::Receipt>,
+    },
+    /// The StylusDeployer transaction (create + activate + constructor in one) failed.
+    #[error("StylusDeployer.deploy failed: {:?}, revert data {}", .receipt.error, .receipt.return_data)]
+    Deployer {
+        /// Its receipt (revert data is one of the deployer's errors, an ArbWasm error or a panic).
         receipt: Box<crate::Receipt>,
     },
     /// The constructor call (selector 0x5585258d) failed.

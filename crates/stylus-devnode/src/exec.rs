@@ -5,7 +5,9 @@ use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use wasmi::{Module, Store, Val};
 
 use crate::arbwasm;
+use crate::arbwasm_cache;
 use crate::chain::{Chain, FrameTraceEntry};
+use crate::deployer;
 use crate::error::ExecError;
 use crate::host::{FrameEnv, HostState, HostTrap, InstanceHandles};
 use crate::initcode::{create1_address, create2_address, run_prelude};
@@ -176,6 +178,11 @@ pub fn call(mut chain: Box<Chain>, message: Message) -> (Box<Chain>, FrameResult
     let (mut chain, result) = if message.code_address == arbwasm::ARBWASM_ADDRESS {
         let result = arbwasm::run(&mut chain, &message);
         (chain, result)
+    } else if message.code_address == arbwasm_cache::ARBWASM_CACHE_ADDRESS {
+        let result = arbwasm_cache::run(&mut chain, &message);
+        (chain, result)
+    } else if message.code_address == deployer::STYLUS_DEPLOYER_ADDRESS {
+        deployer::run(chain, &message)
     } else if message.code_address == precompiles::ECRECOVER_ADDRESS {
         (chain, precompiles::ecrecover(&message.input, message.gas))
     } else if code.is_empty() {
@@ -356,8 +363,10 @@ fn run_program(mut chain: Box<Chain>, message: &Message) -> (Box<Chain>, FrameRe
         );
     }
 
-    // §1.7 + §3: memory footprint gas + cached init gas (+ init gas unless recently called).
-    let cached = chain.recent_wasms_hit(codehash);
+    // §1.7 + §3: memory footprint gas + cached init gas (+ init gas unless cached by a cache
+    // manager or recently called; the LRU lookup also inserts, so it always runs).
+    let recently_called = chain.recent_wasms_hit(codehash);
+    let cached = record.cached || recently_called;
     let footprint = record.program.footprint_pages;
     let footprint_gas = chain.memory_grow_gas(footprint);
     let init_gas = stylus_activation::call_init_gas(&record.program, &chain.params, cached);

@@ -22,25 +22,35 @@
 #![warn(missing_docs)]
 
 mod arbwasm;
+mod arbwasm_cache;
 mod chain;
+pub mod deployer;
 mod error;
 mod exec;
 mod host;
 pub mod initcode;
 mod node;
+#[cfg(feature = "rpc")]
+mod persist;
 pub mod precompiles;
 pub mod pricing;
+#[cfg(feature = "rpc")]
+pub mod rpc;
 mod state;
 
 pub use arbwasm::{ArbWasm, ARBOS_READ_GAS, ARBOS_WRITE_GAS, ARBWASM_ADDRESS, PARAMS_READ_GAS};
+pub use arbwasm_cache::{ArbWasmCache, ARBWASM_CACHE_ADDRESS};
 pub use chain::{
-    FrameTraceEntry, InkTraceEntry, ARBITRUM_BLOCK_GAS_LIMIT, NETWORK_FEE_ACCOUNT,
+    FrameTraceEntry, InkTraceEntry, ARBITRUM_BLOCK_GAS_LIMIT, CHAIN_OWNER, NETWORK_FEE_ACCOUNT,
     SEQUENCER_COINBASE,
 };
+pub use deployer::{StylusDeployer, STYLUS_DEPLOYER_ADDRESS};
 pub use error::{DeployError, ExecError, SolCallError};
 pub use node::{
-    Deployment, Devnode, Receipt, CONSTRUCTOR_SELECTOR, DEFAULT_TIMESTAMP_SECS,
-    DEFAULT_TX_GAS_LIMIT, MAX_INIT_CODE_BYTES,
+    AccountOverride, DeployerDeployment, Deployment, Devnode, Receipt, Snapshot, TxRequest,
+    CONSTRUCTOR_SELECTOR, DEFAULT_TIMESTAMP_SECS, DEFAULT_TX_GAS_LIMIT, MAX_INIT_CODE_BYTES,
 };
+#[cfg(feature = "rpc")]
+pub use persist::{LoadStateError, SavedState};
 pub use state::EMPTY_CODE_HASH;
 pub use stylus_activation::StylusParams;

@@ -132,6 +132,13 @@ pub fn intrinsic_gas(data: &[u8], creation: bool) -> u64 {
     gas
 }
 
+/// EIP-2930 access-list gas: 2 400 per address and 1 900 per storage key.
+pub fn access_list_gas(list: &[(alloy_primitives::Address, Vec<alloy_primitives::B256>)]) -> u64 {
+    list.iter()
+        .map(|(_, keys)| 2_400 + 1_900 * keys.len() as u64)
+        .sum()
+}
+
 /// EVM code deposit price per byte of returned contract code.
 pub const CODE_DEPOSIT_GAS_PER_BYTE: u64 = 200;
 /// Base gas of a CREATE (reference §4.3 creates).

@@ -44,6 +44,9 @@ pub struct ProgramRecord {
     pub version: u16,
     /// `⌊(now − 1421388000)/3600⌋` at activation.
     pub activated_at_hours: u64,
+    /// Whether a cache manager cached the codehash through ArbWasmCache (§1.7, §7): calls then
+    /// pay only the cached init charge.
+    pub cached: bool,
 }
 
 impl ProgramRecord {
@@ -54,7 +57,7 @@ impl ProgramRecord {
 }
 
 /// One undoable change.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum JournalEntry {
     AccountCreated(Address),
     Balance(Address, U256),
@@ -78,7 +81,7 @@ pub struct Checkpoint {
 
 /// The world state (accounts and the ArbOS program table and data pricer) with a journal of
 /// changes made since the transaction started.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct WorldState {
     programs: HashMap<B256, ProgramRecord>,
     pricer: DataPricer,
@@ -378,5 +381,48 @@ impl WorldState {
     /// Takes the transaction's logs, leaving none.
     pub fn take_logs(&mut self) -> Vec<Log> {
         std::mem::take(&mut self.logs)
+    }
+
+    /// Sets every stored slot of `address` to zero (journaled; a full storage override).
+    pub fn clear_storage(&mut self, address: Address) {
+        let keys: Vec<U256> = self
+            .accounts
+            .get(&address)
+            .map(|a| a.storage.keys().copied().collect())
+            .unwrap_or_default();
+        for key in keys {
+            self.set_storage(address, key, U256::ZERO);
+        }
+    }
+
+    /// Forgets the EIP-2200 originals recorded so far, so that the current values count as the
+    /// transaction's starting values (after state overrides are applied).
+    pub fn reset_originals(&mut self) {
+        self.originals.clear();
+    }
+
+    /// Every account, in no particular order.
+    pub fn accounts(&self) -> impl Iterator<Item = (&Address, &Account)> {
+        self.accounts.iter()
+    }
+
+    /// Every activation record, in no particular order.
+    pub fn programs(&self) -> impl Iterator<Item = (&B256, &ProgramRecord)> {
+        self.programs.iter()
+    }
+
+    /// Replaces the whole account at `address` (loading a saved state; not journaled).
+    pub fn put_account(&mut self, address: Address, account: Account) {
+        self.accounts.insert(address, account);
+    }
+
+    /// Replaces the activation record of `codehash` (loading a saved state; not journaled).
+    pub fn put_program(&mut self, codehash: B256, record: ProgramRecord) {
+        self.programs.insert(codehash, record);
+    }
+
+    /// Replaces the data pricer (loading a saved state; not journaled).
+    pub fn put_pricer(&mut self, pricer: DataPricer) {
+        self.pricer = pricer;
     }
 }

@@ -1,8 +1,8 @@
 //! JSON-RPC throughput of the devnode server from a client on 127.0.0.1 (a benchmark, not a
 //! test): simple `eth_call`s per second and transactions per second.
 //!
-//! Run: `cargo run --release -p stylus-devnode --example rpc_bench` — starts the server in
-//! process on a free port (two worker threads), or measures the node at `RPC_URL` (e.g. one
+//! Run: `cargo run --release --ignore-rust-version -p stylus-devnode --example rpc_bench` —
+//! starts the server in process on a free port (two worker threads), or measures the node at `RPC_URL` (e.g. one
 //! started by `scripts/devnode.sh`). The client is alloy's HTTP provider (one keep-alive
 //! connection per client task). Rows:
 //! - `eth_call count()` of the storage fixture, one client, then four concurrent clients;

@@ -104,11 +104,17 @@ impl World {
     /// # Panics
     /// If the join reverts.
     pub fn join(&mut self, member: Address) -> Receipt {
-        let call = self.approval(member);
-        let membership = self.protocol.membership;
-        let receipt = self.send(member, membership, DEFAULT_JOINING_FEE_ETH, &call);
+        let receipt = self.join_tx(member);
         assert!(receipt.status, "join failed: {}", receipt.return_data);
         receipt
+    }
+
+    /// `member` tries to join with a fresh approval and the joining fee (the receipt, success
+    /// or not).
+    pub fn join_tx(&mut self, member: Address) -> Receipt {
+        let call = self.approval(member);
+        let membership = self.protocol.membership;
+        self.send(member, membership, DEFAULT_JOINING_FEE_ETH, &call)
     }
 
     /// A swap through the RAMM: `eth_in` ETH for NXM or `nxm_in` NXM for ETH, with a minimum

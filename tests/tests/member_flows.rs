@@ -185,8 +185,7 @@ fn approvals_work_once_and_only_for_their_member() {
         &approval,
     );
     reverted_with(&replay, membership::FormerMember { account: alice });
-    let fresh = w.approval(alice);
-    let rejoin = w.send(alice, membership_address, DEFAULT_JOINING_FEE_ETH, &fresh);
+    let rejoin = w.join_tx(alice);
     reverted_with(&rejoin, membership::FormerMember { account: alice });
     assert!(w.view(
         membership_address,
@@ -353,13 +352,7 @@ fn the_advisory_board_pause_stops_member_actions() {
     reverted_with(&buy, nxm_token::Paused {});
     let sell = w.swap_tx(alice, U256::ZERO, tokens(1), U256::ZERO);
     reverted_with(&sell, nxm_token::Paused {});
-    let approval = w.approval(carol);
-    let join = w.send(
-        carol,
-        w.protocol.membership,
-        DEFAULT_JOINING_FEE_ETH,
-        &approval,
-    );
+    let join = w.join_tx(carol);
     reverted_with(&join, membership::Paused {});
 
     assert!(
@@ -404,14 +397,8 @@ fn switching_moves_membership_and_nxm() {
     reverted_with(&back, nxm_token::NotMember { account: alice });
     // The old address never comes back: not by joining, not as a switch target (an allowance
     // it granted before the switch stays dead with it).
-    let approval = w.approval(alice);
     let membership_address = w.protocol.membership;
-    let rejoin = w.send(
-        alice,
-        membership_address,
-        DEFAULT_JOINING_FEE_ETH,
-        &approval,
-    );
+    let rejoin = w.join_tx(alice);
     reverted_with(&rejoin, membership::FormerMember { account: alice });
     let switch_back = w.send(
         alice_new,

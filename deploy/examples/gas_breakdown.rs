@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use alloy_primitives::U256;
 use alloy_sol_types::SolCall;
-use mutual_deploy::{address_of_seed, deploy_to_devnode, tokens, DeployConfig};
+use mutual_deploy::{address_of_seed, deploy, fund_deployment, tokens, DeployConfig, Unrecorded};
 use mutual_interfaces::{
     membership::abi::IMembership, membership::DEFAULT_JOINING_FEE_ETH, ramm::abi::IRamm,
 };
@@ -42,7 +42,8 @@ fn show(step: &str, receipt: &Receipt) {
 fn main() {
     let mut node = Devnode::new();
     let config = DeployConfig::default();
-    let (protocol, _) = deploy_to_devnode(&mut node, &config).expect("deploy");
+    fund_deployment(&mut node, &config).expect("funding");
+    let (protocol, _) = deploy(&mut node, &config, &mut Unrecorded).expect("deploy");
     let alice = address_of_seed(b"alice");
     node.fund(alice, tokens(1_000));
     node.set_ink_trace(true);

@@ -1,18 +1,22 @@
 //! Deployment of the mutual's contracts and the helpers every scenario needs.
 //!
-//! * [`deploy_to_devnode`] builds the contracts (or reuses the cached artifacts), deploys them
-//!   into an embedded [`Devnode`], wires their trusted addresses, seeds the capital pool, admits
-//!   the founding member, mints the genesis NXM supply to it at the initial book value, and opens
-//!   the RAMM's swaps.
+//! * [`deploy`] builds the contracts (or reuses the cached artifacts), deploys them on any
+//!   [`Chain`] — the embedded devnode or a JSON-RPC node — through the StylusDeployer, wires
+//!   their trusted addresses, seeds the capital pool, admits the founding member, mints the
+//!   genesis NXM supply to it at the initial book value, and opens the RAMM's swaps.
+//! * [`network`] is `scripts/deploy.sh`: a named network's parameters from
+//!   `deploy/networks/NAME.toml`, the result in `deploy/deployments/NAME.json`.
 //! * [`KycAuthority`] signs membership approvals locally, as the off-chain KYC service would.
-//! * [`Tx`] sends a typed call and keeps its receipt (gas, logs) next to the decoded result.
+//! * [`send`] and [`view`] make typed calls; [`Tx`] keeps the outcome (gas, logs) next to the
+//!   decoded result.
 //!
 //! The main job (`cargo run -p mutual-deploy`, see `src/main.rs`) and the end-to-end suite
 //! (`tests/`) both start from here, so the deployment they exercise is the same.
 
 use std::path::{Path, PathBuf};
 
-use alloy_primitives::{keccak256, Address, Bytes, U256};
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
+use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{SolCall, SolValue};
 use k256::ecdsa::SigningKey;
 use mutual_interfaces::{
@@ -21,7 +25,14 @@ use mutual_interfaces::{
     nxm_token::abi::INxmToken,
     ramm::abi::IRamm,
 };
-use stylus_devnode::{Devnode, Receipt};
+use stylus_devnode::{CONSTRUCTOR_SELECTOR, STYLUS_DEPLOYER_ADDRESS};
+
+pub mod chain;
+pub mod network;
+pub mod rpc_chain;
+
+pub use chain::{signer_of_seed, Chain, ChainError, Deployed, Outcome};
+pub use rpc_chain::RpcChain;
 
 /// One ETH or NXM in wei.
 pub const WAD: u128 = 1_000_000_000_000_000_000;
@@ -53,24 +64,35 @@ pub enum DeployFailure {
         /// The build error.
         source: stylus_build::BuildError,
     },
-    /// Creating, activating or constructing a contract failed.
-    #[error("deploying {package}: {source}")]
+    /// The StylusDeployer transaction (create + activate + constructor) failed.
+    #[error("deploying {package}: revert data {} ({:?})", .outcome.return_data, .outcome.failure)]
     Deploy {
         /// The contract crate.
         package: String,
-        /// The devnode's error, with the failing transaction's receipt.
-        source: Box<stylus_devnode::DeployError>,
+        /// The failed transaction.
+        outcome: Box<Outcome>,
     },
     /// A transaction reverted.
-    #[error("{step} reverted: 0x{data} ({error:?})")]
+    #[error("{step} reverted: {data} ({failure:?})")]
     Reverted {
         /// What was being done.
         step: String,
-        /// Revert data (hex).
-        data: String,
+        /// Revert data.
+        data: Bytes,
         /// The failure if it was not a plain revert.
-        error: Option<Box<stylus_devnode::ExecError>>,
+        failure: Option<String>,
     },
+    /// The chain holds something else than this deployment expects, or a record failed.
+    #[error("{step}: {why}")]
+    Record {
+        /// The step.
+        step: String,
+        /// What is wrong.
+        why: String,
+    },
+    /// The chain could not do what was asked (no dev methods, no funds, no answer).
+    #[error(transparent)]
+    Chain(#[from] ChainError),
 }
 
 /// Deployment parameters. `Default` is the devnet profile: governance, KYC and founder keys
@@ -80,12 +102,13 @@ pub enum DeployFailure {
 /// book value − 1 %).
 #[derive(Clone)]
 pub struct DeployConfig {
-    /// Holds every contract's governance role until a governance contract takes it over.
-    pub governance: Address,
+    /// Deploys every contract and holds every governance role until a governance contract
+    /// takes it over.
+    pub governance: PrivateKeySigner,
     /// Signs membership approvals.
     pub kyc: KycAuthority,
     /// The founding member: joins first and receives the genesis supply.
-    pub founder: Address,
+    pub founder: PrivateKeySigner,
     /// The MCR floor, in wei.
     pub mcr_floor_eth: U256,
     /// ETH the deployer puts into the capital pool, in wei.
@@ -95,6 +118,9 @@ pub struct DeployConfig {
     pub genesis_book_value_wad: U256,
     /// The RAMM's launch state and limits.
     pub ramm: RammLaunch,
+    /// CREATE2 salt of the deployment: contract `c` is created with salt
+    /// `keccak256(salt ‖ c)`, so its address is known before it is deployed and a re-run finds it.
+    pub salt: B256,
 }
 
 /// The RAMM's constructor arguments (protocol-reference §3b); its circuit-breaker limits start
@@ -113,23 +139,37 @@ pub struct RammLaunch {
     pub spot_price_b: U256,
 }
 
+impl RammLaunch {
+    /// Launch at equilibrium around `book_value_wad`: spot A at +1 %, spot B at −1 % (rounded
+    /// down), with `eth_reserve` and `budget_eth`.
+    pub fn at_equilibrium(
+        day_secs: u32,
+        book_value_wad: U256,
+        eth_reserve: U256,
+        budget_eth: U256,
+    ) -> Self {
+        Self {
+            day_secs,
+            eth_reserve,
+            budget_eth,
+            spot_price_a: book_value_wad * U256::from(101) / U256::from(100),
+            spot_price_b: book_value_wad * U256::from(99) / U256::from(100),
+        }
+    }
+}
+
 impl Default for DeployConfig {
     fn default() -> Self {
         let book_value = U256::from(WAD / 50);
         Self {
-            governance: address_of_seed(b"mutual devnet governance"),
+            governance: signer_of_seed(b"mutual devnet governance"),
             kyc: KycAuthority::from_seed(b"mutual devnet kyc authority"),
-            founder: address_of_seed(b"mutual devnet founder"),
+            founder: signer_of_seed(b"mutual devnet founder"),
             mcr_floor_eth: tokens(10_000),
             seed_eth: tokens(20_000),
             genesis_book_value_wad: book_value,
-            ramm: RammLaunch {
-                day_secs: 86_400,
-                eth_reserve: tokens(5_000),
-                budget_eth: tokens(43_835),
-                spot_price_a: book_value * U256::from(101) / U256::from(100),
-                spot_price_b: book_value * U256::from(99) / U256::from(100),
-            },
+            ramm: RammLaunch::at_equilibrium(86_400, book_value, tokens(5_000), tokens(43_835)),
+            salt: B256::ZERO,
         }
     }
 }
@@ -141,9 +181,19 @@ impl DeployConfig {
     }
 }
 
-/// An address derived from a seed phrase, for named test and demo accounts.
+/// Funds a devnet deployment's accounts before [`deploy`]: governance with the seed plus
+/// 1 000 ETH for gas, the founder with 1 ETH for the joining fee and gas.
+///
+/// # Errors
+/// When the chain can neither set balances nor transfer from its funding account.
+pub fn fund_deployment(chain: &mut dyn Chain, config: &DeployConfig) -> Result<(), ChainError> {
+    chain.fund(config.governance.address(), config.seed_eth + tokens(1_000))?;
+    chain.fund(config.founder.address(), tokens(1))
+}
+
+/// The address of [`signer_of_seed`]`(seed)`, for named test and demo accounts.
 pub fn address_of_seed(seed: &[u8]) -> Address {
-    Address::from_slice(&keccak256(seed)[12..])
+    signer_of_seed(seed).address()
 }
 
 /// The deployed protocol.
@@ -159,69 +209,99 @@ pub struct Protocol {
     pub ramm: Address,
 }
 
-/// What one deployment transaction (or group of them) cost.
+impl Protocol {
+    /// Every contract as (crate name, address), in [`CONTRACTS`] order.
+    pub fn contracts(&self) -> [(&'static str, Address); 4] {
+        [
+            (CONTRACTS[0], self.nxm_token),
+            (CONTRACTS[1], self.membership),
+            (CONTRACTS[2], self.capital_pool),
+            (CONTRACTS[3], self.ramm),
+        ]
+    }
+}
+
+/// What one deployment step did.
 #[derive(Clone, Debug)]
 pub struct DeployStep {
     /// What was done.
     pub name: String,
-    /// Gas used.
-    pub gas_used: u64,
-    /// Deployed code size in bytes, for contract deployments.
-    pub code_bytes: Option<usize>,
+    /// Gas used; `None` when an earlier run had done it (the step was skipped).
+    pub gas_used: Option<u64>,
+    /// For a contract: its address, codehash and deployed code size in bytes.
+    pub contract: Option<(Address, B256, usize)>,
 }
 
-/// Builds (or loads the cached) contracts, deploys them from `config.governance`, wires them
-/// and seeds the capital pool. The governance account is funded by the devnode.
+/// Follows a deployment: says which wiring steps an earlier run completed, and hears of each
+/// step as it completes (the network deployer records them in its deployments file).
+pub trait Progress {
+    /// Whether wiring step `name` was completed by an earlier run (contracts are found on chain
+    /// instead).
+    fn was_done(&self, _name: &str) -> bool {
+        false
+    }
+    /// Called after each step, with the chain's block number then.
+    ///
+    /// # Errors
+    /// A message that stops the deployment (for example, the record could not be written).
+    fn completed(&mut self, _step: &DeployStep, _block: u64) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// A deployment nobody follows.
+pub struct Unrecorded;
+
+impl Progress for Unrecorded {}
+
+/// The address the StylusDeployer gives a contract created with `salt` and `init_data` from
+/// `code`: CREATE2 from the deployer with salt `keccak256(salt ‖ init_data)`.
+pub fn predicted_address(code: &[u8], init_data: &[u8], salt: B256) -> Address {
+    let mut salted = salt.to_vec();
+    salted.extend_from_slice(init_data);
+    let init_code_hash = keccak256(stylus_devnode::initcode::deploy_init_code(code));
+    STYLUS_DEPLOYER_ADDRESS.create2(keccak256(salted), init_code_hash)
+}
+
+/// Builds (or loads the cached) contracts and deploys them from `config.governance` through the
+/// StylusDeployer (create + activate + constructor in one transaction each, so that no
+/// constructor is ever left open), wires their trusted addresses, seeds the capital pool, admits
+/// the founder, mints the genesis supply to it and opens the RAMM's swaps. Governance must
+/// hold `seed_eth` plus gas and the founder the joining fee plus gas.
+///
+/// Re-runnable: a contract already at its CREATE2 address with the same code is kept, and wiring
+/// steps `progress` reports as done are skipped.
 ///
 /// # Errors
-/// [`DeployFailure`] naming the contract or wiring step that failed.
-pub fn deploy_to_devnode(
-    node: &mut Devnode,
+/// [`DeployFailure`] naming the contract or wiring step that failed, or a progress record that
+/// could not be kept.
+pub fn deploy(
+    chain: &mut dyn Chain,
     config: &DeployConfig,
+    progress: &mut dyn Progress,
 ) -> Result<(Protocol, Vec<DeployStep>), DeployFailure> {
     let root = workspace_root();
-    let gov = config.governance;
-    node.fund(gov, config.seed_eth + tokens(1_000));
+    let gov = config.governance.address();
+    chain.add_signer(&config.governance);
+    chain.add_signer(&config.founder);
     let mut steps = Vec::new();
-    let mut deploy =
-        |node: &mut Devnode, package: &str, args: Vec<u8>| -> Result<Address, DeployFailure> {
-            let built = stylus_build::load_or_build(&root, package).map_err(|source| {
-                DeployFailure::Build {
-                    package: package.into(),
-                    source,
-                }
-            })?;
-            let deployed = node
-                .deploy(gov, &built.code, Some(&args), U256::ZERO)
-                .map_err(|source| DeployFailure::Deploy {
-                    package: package.into(),
-                    source: Box::new(source),
-                })?;
-            let gas = deployed.create_gas
-                + deployed.activation_gas.unwrap_or(0)
-                + deployed.constructor_gas.unwrap_or(0);
-            steps.push(DeployStep {
-                name: format!("deploy {package} (create + activate + constructor)"),
-                gas_used: gas,
-                code_bytes: Some(built.code.len()),
-            });
-            Ok(deployed.address)
-        };
-    let nxm_token = deploy(node, "nxm-token", (gov,).abi_encode_params())?;
-    let membership = deploy(
-        node,
-        "membership",
-        (gov, config.kyc.address()).abi_encode_params(),
-    )?;
-    let capital_pool = deploy(
-        node,
-        "capital-pool",
-        (gov, config.mcr_floor_eth).abi_encode_params(),
-    )?;
+    let record = |chain: &mut dyn Chain,
+                  progress: &mut dyn Progress,
+                  steps: &mut Vec<DeployStep>,
+                  step: DeployStep| {
+        progress.completed(&step, chain.block_number()).map_err(|why| DeployFailure::Record {
+            step: step.name.clone(),
+            why,
+        })?;
+        steps.push(step);
+        Ok::<_, DeployFailure>(())
+    };
+    let mut addresses = Vec::with_capacity(CONTRACTS.len());
     let launch = &config.ramm;
-    let ramm = deploy(
-        node,
-        "ramm",
+    let constructor_args = [
+        (gov,).abi_encode_params(),
+        (gov, config.kyc.address()).abi_encode_params(),
+        (gov, config.mcr_floor_eth).abi_encode_params(),
         (
             gov,
             launch.day_secs,
@@ -231,24 +311,78 @@ pub fn deploy_to_devnode(
             launch.spot_price_b,
         )
             .abi_encode_params(),
-    )?;
+    ];
+    for (package, args) in CONTRACTS.iter().zip(constructor_args) {
+        let built =
+            stylus_build::load_or_build(&root, package).map_err(|source| DeployFailure::Build {
+                package: (*package).into(),
+                source,
+            })?;
+        let init_data: Bytes = [CONSTRUCTOR_SELECTOR.as_slice(), &args].concat().into();
+        let salt = keccak256([config.salt.as_slice(), package.as_bytes()].concat());
+        let predicted = predicted_address(&built.code, &init_data, salt);
+        let codehash = keccak256(&built.code);
+        let name = format!("deploy {package} (create + activate + constructor)");
+        let existing = chain.code(predicted);
+        let gas_used = if existing.is_empty() {
+            let deployed = chain
+                .deploy_program(gov, &built.code, init_data, U256::ZERO, salt)
+                .map_err(|outcome| DeployFailure::Deploy {
+                    package: (*package).into(),
+                    outcome: Box::new(outcome),
+                })?;
+            if deployed.address != predicted {
+                return Err(DeployFailure::Record {
+                    step: name,
+                    why: format!(
+                        "the StylusDeployer created {} where {predicted} was predicted",
+                        deployed.address
+                    ),
+                });
+            }
+            Some(deployed.outcome.gas_used)
+        } else if keccak256(&existing) == codehash {
+            None
+        } else {
+            return Err(DeployFailure::Record {
+                step: name,
+                why: format!("{predicted} holds other code than this build of {package}"),
+            });
+        };
+        addresses.push(predicted);
+        record(
+            chain,
+            progress,
+            &mut steps,
+            DeployStep {
+                name,
+                gas_used,
+                contract: Some((predicted, codehash, built.code.len())),
+            },
+        )?;
+    }
     let protocol = Protocol {
+        nxm_token: addresses[0],
+        membership: addresses[1],
+        capital_pool: addresses[2],
+        ramm: addresses[3],
+    };
+    let Protocol {
         nxm_token,
         membership,
         capital_pool,
         ramm,
-    };
+    } = protocol;
 
-    let founder = config.founder;
-    node.fund(founder, tokens(1));
-    let deadline = U256::from(node.timestamp() + 3_600);
+    let founder = config.founder.address();
+    let deadline = U256::from(chain.timestamp() + 3_600);
     let approval = IMembership::joinCall {
         member: founder,
         nonce: U256::ZERO,
         deadline,
         signature: config
             .kyc
-            .approve(node.chain_id(), membership, founder, U256::ZERO, deadline),
+            .approve(chain.chain_id(), membership, founder, U256::ZERO, deadline),
     };
     let genesis = config.genesis_supply_nxm();
     let operator = |enabled| INxmToken::setOperatorCall {
@@ -367,42 +501,48 @@ pub fn deploy_to_devnode(
         ),
     ];
     for (name, from, to, calldata, value) in wiring {
-        let receipt = node.send(from, to, value, calldata);
-        check(name, &receipt)?;
-        steps.push(DeployStep {
-            name: name.into(),
-            gas_used: receipt.gas_used,
-            code_bytes: None,
-        });
+        let gas_used = if progress.was_done(name) {
+            None
+        } else {
+            let outcome = chain.send(from, to, value, calldata);
+            check(name, &outcome)?;
+            Some(outcome.gas_used)
+        };
+        record(
+            chain,
+            progress,
+            &mut steps,
+            DeployStep {
+                name: name.into(),
+                gas_used,
+                contract: None,
+            },
+        )?;
     }
     Ok((protocol, steps))
 }
 
-/// Turns a failed receipt into [`DeployFailure::Reverted`].
+/// Turns a failed outcome into [`DeployFailure::Reverted`].
 ///
 /// # Errors
-/// When `receipt.status` is false.
-pub fn check(step: &str, receipt: &Receipt) -> Result<(), DeployFailure> {
-    if receipt.status {
+/// When `outcome.status` is false.
+pub fn check(step: &str, outcome: &Outcome) -> Result<(), DeployFailure> {
+    if outcome.status {
         return Ok(());
     }
     Err(DeployFailure::Reverted {
         step: step.into(),
-        data: receipt
-            .return_data
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect(),
-        error: receipt.error.clone().map(Box::new),
+        data: outcome.return_data.clone(),
+        failure: outcome.failure.clone(),
     })
 }
 
-/// A typed transaction's outcome: the decoded return value and the full receipt.
+/// A typed transaction's outcome: the decoded return value and the full outcome.
 pub struct Tx<R> {
     /// Decoded return value.
     pub value: R,
-    /// The receipt (gas, logs).
-    pub receipt: Receipt,
+    /// The outcome (gas, logs).
+    pub outcome: Outcome,
 }
 
 /// Sends `call` from `from` to `to` with `value_wei` and decodes its return value.
@@ -411,22 +551,62 @@ pub struct Tx<R> {
 /// [`DeployFailure::Reverted`] (labelled `step`) if the transaction fails or its return data
 /// does not decode.
 pub fn send<C: SolCall>(
-    node: &mut Devnode,
+    chain: &mut dyn Chain,
     step: &str,
     from: Address,
     to: Address,
     value_wei: U256,
     call: &C,
 ) -> Result<Tx<C::Return>, DeployFailure> {
-    let receipt = node.send(from, to, value_wei, call.abi_encode());
-    check(step, &receipt)?;
-    let value =
-        C::abi_decode_returns(&receipt.return_data).map_err(|e| DeployFailure::Reverted {
-            step: format!("{step} (undecodable return: {e})"),
-            data: String::new(),
-            error: None,
-        })?;
-    Ok(Tx { value, receipt })
+    let outcome = chain.send(from, to, value_wei, call.abi_encode().into());
+    check(step, &outcome)?;
+    let value = C::abi_decode_returns(&outcome.return_data).map_err(|e| DeployFailure::Reverted {
+        step: format!("{step} (undecodable return: {e})"),
+        data: outcome.return_data.clone(),
+        failure: None,
+    })?;
+    Ok(Tx { value, outcome })
+}
+
+/// A view of `to`, decoded.
+///
+/// # Errors
+/// [`DeployFailure::Reverted`] (labelled `step`) if the call reverts or does not decode.
+pub fn view<C: SolCall>(
+    chain: &mut dyn Chain,
+    step: &str,
+    to: Address,
+    call: &C,
+) -> Result<C::Return, DeployFailure> {
+    let outcome = chain.call(Address::ZERO, to, call.abi_encode().into());
+    check(step, &outcome)?;
+    C::abi_decode_returns(&outcome.return_data).map_err(|e| DeployFailure::Reverted {
+        step: format!("{step} (undecodable return: {e})"),
+        data: outcome.return_data.clone(),
+        failure: None,
+    })
+}
+
+/// A `join` call for `member` carrying the KYC authority's approval (`nonce`, valid until
+/// `deadline`) for `protocol`'s membership on `chain`; send it with the joining fee.
+pub fn join_call(
+    chain: &mut dyn Chain,
+    config: &DeployConfig,
+    protocol: &Protocol,
+    member: Address,
+    nonce: U256,
+    deadline: U256,
+) -> IMembership::joinCall {
+    let signature =
+        config
+            .kyc
+            .approve(chain.chain_id(), protocol.membership, member, nonce, deadline);
+    IMembership::joinCall {
+        member,
+        nonce,
+        deadline,
+        signature,
+    }
 }
 
 /// The KYC authority's key: signs `MembershipApproval(member, nonce, deadline)` for one
@@ -437,15 +617,15 @@ pub struct KycAuthority {
 }
 
 impl KycAuthority {
-    /// A key derived from a seed phrase (devnet and tests only).
-    ///
-    /// # Panics
-    /// Never in practice: a keccak digest is a valid secp256k1 scalar with overwhelming
-    /// probability.
+    /// The key `keccak256(seed)` (devnet and tests only).
     pub fn from_seed(seed: &[u8]) -> Self {
+        Self::from_signer(&signer_of_seed(seed))
+    }
+
+    /// The authority holding `signer`'s key.
+    pub fn from_signer(signer: &PrivateKeySigner) -> Self {
         Self {
-            key: SigningKey::from_slice(keccak256(seed).as_slice())
-                .expect("a valid secp256k1 scalar"),
+            key: signer.credential().clone(),
         }
     }
 

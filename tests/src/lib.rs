@@ -1,27 +1,84 @@
-//! The world every end-to-end scenario starts from: the devnet deployment on an embedded devnode
-//! (the real WASM of every contract), named accounts, and typed helpers for the member actions
-//! the scenarios repeat (join, swap, transfer) and the views they check.
+//! The world every end-to-end scenario starts from: the devnet deployment (the real WASM of every
+//! contract) on one of the chain interface's backends, named accounts, and typed helpers for the
+//! member actions the scenarios repeat (join, swap, transfer) and the views they check.
+//!
+//! The backend comes from the environment, so that every scenario runs on each unchanged:
+//! * default: the embedded devnode, in process;
+//! * `E2E_BACKEND=rpc`: the devnode's JSON-RPC server, one per world on a free port of
+//!   127.0.0.1, driven through alloy's provider (what `scripts/test.sh` runs second);
+//! * `RPC_URL=http://…`: an outside node (the devnode server, a Nitro dev node); accounts are
+//!   funded by `anvil_setBalance` or from the key in `RPC_FUNDER_KEY` (default: the Nitro dev
+//!   key). Run it with `--test-threads=1`: the worlds share the node. Scenarios that move time
+//!   are skipped, saying so, on a node without the dev methods.
 
-use alloy_primitives::{Address, Bytes, U256};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
+use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{SolCall, SolError, SolEvent};
-use mutual_deploy::{address_of_seed, deploy_to_devnode, tokens, DeployConfig, Protocol};
+use mutual_deploy::{
+    deploy, fund_deployment, join_call, signer_of_seed, tokens, Chain, DeployConfig, Outcome, Protocol, RpcChain, Unrecorded,
+};
+use stylus_devnode::rpc::{self, RunningServer, ServerConfig};
 use mutual_interfaces::{
     capital_pool::abi::ICapitalPool,
     membership::{abi::IMembership, DEFAULT_JOINING_FEE_ETH},
     nxm_token::abi::INxmToken,
     ramm::abi::IRamm,
 };
-use stylus_devnode::{Devnode, Receipt};
+use stylus_devnode::{rpc::accounts::NITRO_DEV_KEY, Devnode};
 
-/// The deployed protocol on a devnode, with the deployment's parameters and keys.
+/// The deployed protocol on a chain, with the deployment's parameters and keys.
 pub struct World {
     /// The chain.
-    pub node: Devnode,
+    pub chain: Box<dyn Chain>,
     /// The contracts' addresses.
     pub protocol: Protocol,
     /// The deployment parameters (governance, KYC key, launch values).
     pub config: DeployConfig,
     next_nonce: u64,
+    /// The world's own devnode server (`E2E_BACKEND=rpc`), stopped when the world is dropped.
+    _server: Option<RunningServer>,
+}
+
+/// Which chain the worlds run on (see the crate documentation).
+pub fn backend() -> (Box<dyn Chain>, Option<RunningServer>) {
+    if let Ok(url) = std::env::var("RPC_URL") {
+        let funder = match std::env::var("RPC_FUNDER_KEY") {
+            Ok(key) => key.trim().parse().expect("RPC_FUNDER_KEY: a 0x-hex private key"),
+            Err(_) => PrivateKeySigner::from_bytes(&NITRO_DEV_KEY).expect("the Nitro dev key"),
+        };
+        let chain = RpcChain::connect(&url, Some(funder)).expect("RPC_URL answers");
+        return (Box::new(chain), None);
+    }
+    match std::env::var("E2E_BACKEND").as_deref() {
+        Ok("rpc") => {
+            let server = rpc::start(ServerConfig {
+                port: 0,
+                ..ServerConfig::default()
+            })
+            .expect("the devnode server starts");
+            let funder = PrivateKeySigner::from_bytes(&NITRO_DEV_KEY).expect("the Nitro dev key");
+            let chain = RpcChain::connect(&server.url(), Some(funder)).expect("the server answers");
+            (Box::new(chain), Some(server))
+        }
+        Ok("devnode") | Err(_) => (Box::new(Devnode::new()), None),
+        Ok(other) => panic!("E2E_BACKEND={other}: expected `devnode` or `rpc`"),
+    }
+}
+
+/// A CREATE2 salt no other world in any process uses (worlds may share an outside node).
+fn unique_salt() -> B256 {
+    static WORLDS: AtomicU64 = AtomicU64::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    let seed = format!(
+        "{}:{}:{nanos}",
+        std::process::id(),
+        WORLDS.fetch_add(1, Ordering::Relaxed)
+    );
+    keccak256(seed.as_bytes())
 }
 
 impl World {
@@ -41,41 +98,78 @@ impl World {
     /// # Panics
     /// If the deployment fails.
     pub fn with_config(config: DeployConfig) -> Self {
-        let mut node = Devnode::new();
-        let (protocol, _) = deploy_to_devnode(&mut node, &config).expect("deployment");
+        let config = DeployConfig {
+            salt: unique_salt(),
+            ..config
+        };
+        let (mut chain, server) = backend();
+        fund_deployment(chain.as_mut(), &config).expect("funding the deployment");
+        let (protocol, _) = deploy(chain.as_mut(), &config, &mut Unrecorded).expect("deployment");
         Self {
-            node,
+            chain,
             protocol,
             config,
             next_nonce: 1,
+            _server: server,
         }
     }
 
-    /// A named account funded with 100 000 ETH.
+    /// A named account funded with 100 000 ETH (its key is `keccak256(name)`).
     pub fn account(&mut self, name: &str) -> Address {
-        let account = address_of_seed(name.as_bytes());
-        self.node.fund(account, tokens(100_000));
+        let signer = signer_of_seed(name.as_bytes());
+        self.chain.add_signer(&signer);
+        let account = signer.address();
+        self.chain
+            .fund(account, tokens(100_000))
+            .expect("funding an account");
         account
+    }
+
+    /// `account`'s ETH balance.
+    pub fn balance(&mut self, account: Address) -> U256 {
+        self.chain.balance(account)
+    }
+
+    /// The time the next transaction runs at.
+    pub fn timestamp(&mut self) -> u64 {
+        self.chain.timestamp()
+    }
+
+    /// Moves the chain's clock `secs` ahead.
+    ///
+    /// # Panics
+    /// On a node without the dev methods: scenarios that move time start with
+    /// [`World::skips_without_time_travel`].
+    pub fn advance_time(&mut self, secs: u64) {
+        self.chain.advance_time(secs).expect("time travel");
+    }
+
+    /// True (after saying so) when the chain cannot move time, so that the calling scenario
+    /// returns early: `if w.skips_without_time_travel("…") { return; }`.
+    pub fn skips_without_time_travel(&mut self, scenario: &str) -> bool {
+        if self.chain.has_dev_methods() {
+            return false;
+        }
+        eprintln!(
+            "skipped: {scenario} moves time, which {} cannot (no evm_increaseTime)",
+            self.chain.describe()
+        );
+        true
     }
 
     /// A fresh KYC approval for `member`, valid for an hour.
     pub fn approval(&mut self, member: Address) -> IMembership::joinCall {
         let nonce = U256::from(self.next_nonce);
         self.next_nonce += 1;
-        let deadline = U256::from(self.node.timestamp() + 3_600);
-        let signature = self.config.kyc.approve(
-            self.node.chain_id(),
-            self.protocol.membership,
+        let deadline = U256::from(self.chain.timestamp() + 3_600);
+        join_call(
+            self.chain.as_mut(),
+            &self.config,
+            &self.protocol,
             member,
             nonce,
             deadline,
-        );
-        IMembership::joinCall {
-            member,
-            nonce,
-            deadline,
-            signature,
-        }
+        )
     }
 
     /// Sends `call` from `from` to `to` with `value` wei.
@@ -85,8 +179,8 @@ impl World {
         to: Address,
         value: U256,
         call: &C,
-    ) -> Receipt {
-        self.node.send(from, to, value, call.abi_encode())
+    ) -> Outcome {
+        self.chain.send(from, to, value, call.abi_encode().into())
     }
 
     /// A view of `to`, decoded.
@@ -94,16 +188,16 @@ impl World {
     /// # Panics
     /// If the call reverts.
     pub fn view<C: SolCall>(&mut self, to: Address, call: &C) -> C::Return {
-        self.node
-            .call_sol(Address::ZERO, to, call)
-            .unwrap_or_else(|e| panic!("view reverted: {e}"))
+        let outcome = self.chain.call(Address::ZERO, to, call.abi_encode().into());
+        assert!(outcome.status, "view reverted: {}", outcome.return_data);
+        C::abi_decode_returns(&outcome.return_data).expect("the view's return decodes")
     }
 
     /// `member` joins with a fresh approval and the joining fee.
     ///
     /// # Panics
     /// If the join reverts.
-    pub fn join(&mut self, member: Address) -> Receipt {
+    pub fn join(&mut self, member: Address) -> Outcome {
         let receipt = self.join_tx(member);
         assert!(receipt.status, "join failed: {}", receipt.return_data);
         receipt
@@ -111,7 +205,7 @@ impl World {
 
     /// `member` tries to join with a fresh approval and the joining fee (the receipt, success
     /// or not).
-    pub fn join_tx(&mut self, member: Address) -> Receipt {
+    pub fn join_tx(&mut self, member: Address) -> Outcome {
         let call = self.approval(member);
         let membership = self.protocol.membership;
         self.send(member, membership, DEFAULT_JOINING_FEE_ETH, &call)
@@ -125,11 +219,11 @@ impl World {
         eth_in: U256,
         nxm_in: U256,
         min_out: U256,
-    ) -> Receipt {
+    ) -> Outcome {
         let call = IRamm::swapCall {
             nxmIn: nxm_in,
             minAmountOut: min_out,
-            deadline: U256::from(self.node.timestamp() + 600),
+            deadline: U256::from(self.chain.timestamp() + 600),
         };
         let ramm = self.protocol.ramm;
         self.send(member, ramm, eth_in, &call)
@@ -157,14 +251,15 @@ impl World {
 
     /// The RAMM's quote for `eth_in` ETH or `nxm_in` NXM (`Err` carries the revert).
     pub fn quote(&mut self, eth_in: U256, nxm_in: U256) -> Result<U256, Bytes> {
-        let receipt = self.node.call(
+        let receipt = self.chain.call(
             Address::ZERO,
             self.protocol.ramm,
             IRamm::quoteCall {
                 ethIn: eth_in,
                 nxmIn: nxm_in,
             }
-            .abi_encode(),
+            .abi_encode()
+            .into(),
         );
         if receipt.status {
             Ok(IRamm::quoteCall::abi_decode_returns(&receipt.return_data).expect("quote returns"))
@@ -174,7 +269,7 @@ impl World {
     }
 
     /// A transfer of `nxm` NXM from `from` to `to`.
-    pub fn transfer_tx(&mut self, from: Address, to: Address, nxm: U256) -> Receipt {
+    pub fn transfer_tx(&mut self, from: Address, to: Address, nxm: U256) -> Outcome {
         let call = INxmToken::transferCall { to, amountNxm: nxm };
         let token = self.protocol.nxm_token;
         self.send(from, token, U256::ZERO, &call)
@@ -193,8 +288,9 @@ impl World {
     }
 
     /// The capital pool's ETH.
-    pub fn pool_eth(&self) -> U256 {
-        self.node.balance(self.protocol.capital_pool)
+    pub fn pool_eth(&mut self) -> U256 {
+        let pool = self.protocol.capital_pool;
+        self.chain.balance(pool)
     }
 
     /// The RAMM's state brought to now.
@@ -212,7 +308,7 @@ impl World {
             nxm_reserve_a: view.nxmReserveA,
             nxm_reserve_b: view.nxmReserveB,
             budget_eth: view.budgetEth,
-            updated_at_secs: self.node.timestamp(),
+            updated_at_secs: self.chain.timestamp(),
             cumulative_a: U256::ZERO,
             cumulative_b: U256::ZERO,
         }
@@ -250,8 +346,8 @@ impl World {
     ///
     /// # Panics
     /// If it reverts.
-    pub fn govern<C: SolCall>(&mut self, to: Address, call: &C) -> Receipt {
-        let gov = self.config.governance;
+    pub fn govern<C: SolCall>(&mut self, to: Address, call: &C) -> Outcome {
+        let gov = self.config.governance.address();
         let receipt = self.send(gov, to, U256::ZERO, call);
         assert!(
             receipt.status,
@@ -266,7 +362,7 @@ impl World {
 ///
 /// # Panics
 /// If it did not.
-pub fn reverted_with(receipt: &Receipt, error: impl SolError) {
+pub fn reverted_with(receipt: &Outcome, error: impl SolError) {
     assert!(!receipt.status, "expected a revert");
     assert_eq!(
         receipt.return_data,
@@ -279,7 +375,7 @@ pub fn reverted_with(receipt: &Receipt, error: impl SolError) {
 ///
 /// # Panics
 /// If there is none.
-pub fn logged<E: SolEvent>(receipt: &Receipt) -> E {
+pub fn logged<E: SolEvent>(receipt: &Outcome) -> E {
     let log = receipt
         .logs
         .iter()

@@ -34,7 +34,7 @@ fn member_session_join_buy_transfer_sell_leave() {
         "no fee reaches the pool on join"
     );
     let membership_address = w.protocol.membership;
-    assert_eq!(w.node.balance(membership_address), fees);
+    assert_eq!(w.balance(membership_address), fees);
     let outsider = w.account("outsider");
     let sweep = w.send(
         outsider,
@@ -80,7 +80,7 @@ fn member_session_join_buy_transfer_sell_leave() {
     assert_eq!(w.pool_eth(), pool_before + tokens(100));
     assert_eq!(w.nxm_supply(), supply_before + bought);
     assert_eq!(
-        w.node.balance(w.protocol.ramm),
+        w.balance(w.protocol.ramm),
         U256::ZERO,
         "the RAMM holds no ETH"
     );
@@ -97,7 +97,7 @@ fn member_session_join_buy_transfer_sell_leave() {
         (alice, bob, tokens(500))
     );
 
-    let (pool_before, bob_eth) = (w.pool_eth(), w.node.balance(bob));
+    let (pool_before, bob_eth) = (w.pool_eth(), w.balance(bob));
     let expected_eth = w.expected_sell(tokens(500));
     let sell = w.swap_tx(bob, U256::ZERO, tokens(500), expected_eth);
     assert!(sell.status, "{}", sell.return_data);
@@ -107,9 +107,9 @@ fn member_session_join_buy_transfer_sell_leave() {
         (bob, tokens(500), expected_eth)
     );
     assert_eq!(
-        w.node.balance(bob),
-        bob_eth + expected_eth,
-        "gas price is zero on the devnode"
+        w.balance(bob),
+        bob_eth + expected_eth - sell.fee_wei,
+        "the sale's ETH, less the gas"
     );
     assert_eq!(w.pool_eth(), pool_before - expected_eth);
     assert_eq!(w.nxm_balance(bob), U256::ZERO);
@@ -151,6 +151,9 @@ fn member_session_join_buy_transfer_sell_leave() {
 #[test]
 fn approvals_work_once_and_only_for_their_member() {
     let mut w = World::new(tokens(20_000));
+    if w.skips_without_time_travel("expired approvals") {
+        return;
+    }
     let (alice, mallory) = (w.account("alice"), w.account("mallory"));
     let approval = w.approval(alice);
     let first = w.send(
@@ -207,7 +210,7 @@ fn approvals_work_once_and_only_for_their_member() {
     );
     // An expired approval.
     let late = w.approval(mallory);
-    w.node.advance_time(3_601);
+    w.advance_time(3_601);
     let expired = w.send(
         mallory,
         w.protocol.membership,
@@ -218,7 +221,7 @@ fn approvals_work_once_and_only_for_their_member() {
         &expired,
         membership::ApprovalExpired {
             deadline: late.deadline,
-            blockTimestamp: U256::from(w.node.timestamp()),
+            blockTimestamp: U256::from(w.timestamp()),
         },
     );
     // A wrong fee.
@@ -240,7 +243,7 @@ fn a_refused_sweep_reverts_whole() {
     w.join(alice);
     // Governance points membership's pool at a contract that accepts no ETH (the NXM token).
     let (gov, token, pool) = (
-        w.config.governance,
+        w.config.governance.address(),
         w.protocol.nxm_token,
         w.protocol.capital_pool,
     );
@@ -270,11 +273,11 @@ fn a_refused_sweep_reverts_whole() {
         "FeesSwept is rolled back with the transfer"
     );
     assert_eq!(
-        w.node.balance(w.protocol.membership),
+        w.balance(w.protocol.membership),
         DEFAULT_JOINING_FEE_ETH * U256::from(2),
         "the fees (the founder's and alice's) stay for the next sweep"
     );
-    assert_eq!(w.node.balance(token), U256::ZERO);
+    assert_eq!(w.balance(token), U256::ZERO);
     // Back on the pool, the same fees arrive.
     assert!(
         w.send(gov, w.protocol.membership, U256::ZERO, &set(pool))
@@ -304,11 +307,15 @@ fn only_members_receive_nxm() {
     let transfer = w.transfer_tx(alice, outsider, tokens(1));
     reverted_with(&transfer, nxm_token::NotMember { account: outsider });
     // A non-member's purchase fails in the token's mint and the ETH stays with the buyer.
-    let (pool_before, outsider_eth) = (w.pool_eth(), w.node.balance(outsider));
+    let (pool_before, outsider_eth) = (w.pool_eth(), w.balance(outsider));
     let buy = w.swap_tx(outsider, tokens(1), U256::ZERO, U256::ZERO);
     reverted_with(&buy, nxm_token::NotMember { account: outsider });
     assert_eq!(w.pool_eth(), pool_before);
-    assert_eq!(w.node.balance(outsider), outsider_eth);
+    assert_eq!(
+        w.balance(outsider),
+        outsider_eth - buy.fee_wei,
+        "only the gas is spent"
+    );
 }
 
 #[test]
@@ -318,7 +325,7 @@ fn the_advisory_board_pause_stops_member_actions() {
     w.join(alice);
     w.join(bob);
     w.buy(alice, tokens(10));
-    let gov = w.config.governance;
+    let gov = w.config.governance.address();
     let seat = w.send(
         gov,
         w.protocol.membership,
@@ -407,13 +414,9 @@ fn switching_moves_membership_and_nxm() {
         &IMembership::switchMembershipCall { newAddress: alice },
     );
     reverted_with(&switch_back, membership::FormerMember { account: alice });
-    let id = w
-        .node
-        .call_sol(
-            bob,
-            w.protocol.membership,
-            &IMembership::memberIdCall { account: alice_new },
-        )
-        .unwrap();
+    let id = w.view(
+        membership_address,
+        &IMembership::memberIdCall { account: alice_new },
+    );
     assert_eq!(id, 2, "the member id moves with the membership");
 }

@@ -39,8 +39,8 @@ fn world() -> (World, Address) {
 }
 
 /// Brings the RAMM's stored state to now (anyone may), returning the receipt.
-fn update(w: &mut World) -> stylus_devnode::Receipt {
-    let (founder, ramm) = (w.config.founder, w.protocol.ramm);
+fn update(w: &mut World) -> mutual_deploy::Outcome {
+    let (founder, ramm) = (w.config.founder.address(), w.protocol.ramm);
     let receipt = w.send(
         founder,
         ramm,
@@ -58,7 +58,7 @@ fn swaps_check_inputs_deadline_and_slippage() {
     reverted_with(&both, ramm::OneInputRequired {});
     let none = w.swap_tx(alice, U256::ZERO, U256::ZERO, U256::ZERO);
     reverted_with(&none, ramm::OneInputRequired {});
-    let now = w.node.timestamp();
+    let now = w.timestamp();
     let late = w.send(
         alice,
         w.protocol.ramm,
@@ -141,7 +141,11 @@ fn swaps_check_inputs_deadline_and_slippage() {
 #[test]
 fn circuit_breakers_cap_what_swaps_release() {
     let (mut w, alice) = world();
-    let (ramm_address, gov, founder) = (w.protocol.ramm, w.config.governance, w.config.founder);
+    let (ramm_address, gov, founder) = (
+        w.protocol.ramm,
+        w.config.governance.address(),
+        w.config.founder.address(),
+    );
     // Governance sets tight limits: 50 ETH out, 5 000 NXM out.
     w.govern(
         ramm_address,
@@ -251,7 +255,7 @@ fn circuit_breakers_cap_what_swaps_release() {
 fn the_swap_pause_stops_swaps_and_only_governance_lifts_it() {
     let (mut w, alice) = world();
     let (ramm_address, founder, membership) =
-        (w.protocol.ramm, w.config.founder, w.protocol.membership);
+        (w.protocol.ramm, w.config.founder.address(), w.protocol.membership);
     let stranger = w.send(
         alice,
         ramm_address,
@@ -305,7 +309,7 @@ fn the_swap_pause_stops_swaps_and_only_governance_lifts_it() {
 fn sales_are_refused_in_the_buffer_zone() {
     // Capital 10 500 ETH against a 10 000 ETH MCR: at most 500 ETH may leave.
     let mut w = World::new(tokens(10_500));
-    let founder = w.config.founder;
+    let founder = w.config.founder.address();
     let capital = w.pool_eth();
     let mcr = w.mcr();
     assert_eq!(mcr, tokens(10_000));
@@ -331,7 +335,7 @@ fn sales_are_refused_in_the_buffer_zone() {
     assert!(w.pool_eth() >= mcr);
     // Governance's treasury transfers obey the same floor.
     let headroom = w.pool_eth() - mcr;
-    let gov = w.config.governance;
+    let gov = w.config.governance.address();
     let pool = w.protocol.capital_pool;
     let treasury = w.send(
         gov,
@@ -355,12 +359,15 @@ fn sales_are_refused_in_the_buffer_zone() {
 #[test]
 fn pool_a_ratchets_down_to_book_value_plus_one_percent() {
     let (mut w, alice) = world();
+    if w.skips_without_time_travel("the ratchet of pool A") {
+        return;
+    }
     w.buy(alice, tokens(500));
     let before = w.ramm_state();
     let buffered = bps(before.bookValue, 10_100);
     assert!(before.spotPriceA > buffered, "the buy lifted spot A");
     // One day later spot A has fallen by 4 % of book value (extraction of 100 ETH moves no price).
-    w.node.advance_time(DAY);
+    w.advance_time(DAY);
     let day = w.ramm_state();
     assert_eq!(day.bookValue, before.bookValue);
     let expected = before.spotPriceA - bps(before.bookValue, 400);
@@ -375,7 +382,7 @@ fn pool_a_ratchets_down_to_book_value_plus_one_percent() {
         "extraction 100 ETH/day"
     );
     // It stops at book value + 1 % and stays there.
-    w.node.advance_time(30 * DAY);
+    w.advance_time(30 * DAY);
     let pinned = w.ramm_state();
     // Within the two floors of book value and of its 1 % buffer.
     assert!(
@@ -396,7 +403,10 @@ fn pool_a_ratchets_down_to_book_value_plus_one_percent() {
 #[test]
 fn pool_b_ratchets_up_fast_while_the_budget_lasts_and_liquidity_is_injected() {
     let mut w = World::new(tokens(20_000));
-    let founder = w.config.founder;
+    if w.skips_without_time_travel("the ratchet of pool B") {
+        return;
+    }
+    let founder = w.config.founder.address();
     w.sell(founder, tokens(100_000));
     let after_sale = w.ramm_state();
     let buffered = bps(after_sale.bookValue, 9_900);
@@ -407,7 +417,7 @@ fn pool_b_ratchets_up_fast_while_the_budget_lasts_and_liquidity_is_injected() {
     assert!(after_sale.ethReserve < tokens(5_000));
     // Six hours: B rises by 50 % of book value per day while the budget lasts; E < target and
     // capital > MCR + target, so 1 500 ETH/day is injected (375 ETH), spot prices unmoved by it.
-    w.node.advance_time(DAY / 4);
+    w.advance_time(DAY / 4);
     let later = w.ramm_state();
     let expected_b = after_sale.spotPriceB + bps(after_sale.bookValue, 5_000) / U256::from(4);
     assert!(
@@ -421,7 +431,7 @@ fn pool_b_ratchets_up_fast_while_the_budget_lasts_and_liquidity_is_injected() {
     let injected: ramm::EthInjected = logged(&stored);
     assert_eq!(injected.amountEth, tokens(375));
     // Two days on, B is pinned at book value − 1 % and E back at its target.
-    w.node.advance_time(2 * DAY);
+    w.advance_time(2 * DAY);
     let pinned = w.ramm_state();
     assert!(diff(pinned.spotPriceB, buffered) <= U256::from(1));
     assert_eq!(pinned.ethReserve, tokens(5_000));
@@ -433,7 +443,7 @@ fn pool_b_ratchets_up_fast_while_the_budget_lasts_and_liquidity_is_injected() {
     assert_eq!(w.ramm_state().budgetEth, U256::ZERO);
     w.sell(founder, tokens(50_000));
     let low = w.ramm_state();
-    w.node.advance_time(DAY);
+    w.advance_time(DAY);
     let day = w.ramm_state();
     let expected_b = low.spotPriceB + bps(low.bookValue, 400);
     assert!(diff(day.spotPriceB, expected_b) <= U256::from(2));
@@ -445,16 +455,22 @@ fn pool_b_ratchets_up_fast_while_the_budget_lasts_and_liquidity_is_injected() {
 fn no_injection_unless_capital_exceeds_mcr_plus_target() {
     // Capital 14 000 ETH < MCR 10 000 + target 5 000: a sale leaves E below target for good.
     let mut w = World::new(tokens(14_000));
-    let founder = w.config.founder;
+    if w.skips_without_time_travel("the injection rule") {
+        return;
+    }
+    let founder = w.config.founder.address();
     w.sell(founder, tokens(10_000));
     let low = w.ramm_state();
-    w.node.advance_time(3 * DAY);
+    w.advance_time(3 * DAY);
     assert_eq!(w.ramm_state().ethReserve, low.ethReserve);
 }
 
 #[test]
 fn twap_observations_and_the_internal_price() {
     let (mut w, alice) = world();
+    if w.skips_without_time_travel("the TWAP") {
+        return;
+    }
     let ramm_address = w.protocol.ramm;
     let launch = w.ramm_state();
     // At launch the prices held for the whole window: internal price = A + B − BV = BV.
@@ -465,7 +481,7 @@ fn twap_observations_and_the_internal_price() {
     assert!(lifted.spotPriceA > bps(launch.spotPriceA, 12_000));
     assert!(lifted.internalPrice < lifted.spotPriceA);
     // Crossing period boundaries (3 days each) records observations.
-    w.node.advance_time(7 * DAY);
+    w.advance_time(7 * DAY);
     let stored = update(&mut w);
     let observed: Vec<_> = stored
         .logs
@@ -482,9 +498,9 @@ fn twap_observations_and_the_internal_price() {
     );
     // After more than a whole window at the ratchet's end, the internal price is book value
     // again (A pinned at BV + 1 %, B at BV − 1 %).
-    w.node.advance_time(30 * DAY);
+    w.advance_time(30 * DAY);
     update(&mut w);
-    w.node.advance_time(10 * DAY);
+    w.advance_time(10 * DAY);
     let settled = w.ramm_state();
     assert!(diff(settled.internalPrice, settled.bookValue) <= bps(settled.bookValue, 1));
     let stored = w.send(
@@ -508,8 +524,11 @@ fn twap_observations_and_the_internal_price() {
 /// and the MCR floor at 10 000 ETH, a member buys 40 × 500 ETH before a known MCR move, lets the
 /// MCR smooth for ~2.2 days, then sells in pieces no larger than 450 ETH, waiting an hour
 /// between pieces so pool B can ratchet back. The MCR does not price NXM here: never a profit.
-fn attack_with_floor(new_floor: U256) -> (U256, U256) {
+fn attack_with_floor(new_floor: U256) -> Option<(U256, U256)> {
     let (mut w, attacker) = world();
+    if w.skips_without_time_travel("the MCR-move attack") {
+        return None;
+    }
     let pool = w.protocol.capital_pool;
     let mut paid = U256::ZERO;
     let mut nxm = U256::ZERO;
@@ -524,8 +543,8 @@ fn attack_with_floor(new_floor: U256) -> (U256, U256) {
         },
     );
     for _ in 0..53 {
-        w.node.advance_time(3_600);
-        let keeper = w.config.founder;
+        w.advance_time(3_600);
+        let keeper = w.config.founder.address();
         assert!(
             w.send(keeper, pool, U256::ZERO, &ICapitalPool::updateMcrCall {})
                 .status
@@ -551,26 +570,33 @@ fn attack_with_floor(new_floor: U256) -> (U256, U256) {
         received += w.sell(attacker, piece);
         nxm -= piece;
         pieces += 1;
-        w.node.advance_time(3_600);
+        w.advance_time(3_600);
     }
-    (paid, received)
+    Some((paid, received))
 }
 
 #[test]
 fn buying_before_a_known_mcr_fall_and_selling_after_never_pays() {
-    let (paid, received) = attack_with_floor(tokens(9_000));
+    let Some((paid, received)) = attack_with_floor(tokens(9_000)) else {
+        return;
+    };
     assert!(received < paid, "received {received} for {paid}");
 }
 
 #[test]
 fn buying_before_a_known_mcr_rise_and_selling_after_never_pays() {
-    let (paid, received) = attack_with_floor(tokens(11_000));
+    let Some((paid, received)) = attack_with_floor(tokens(11_000)) else {
+        return;
+    };
     assert!(received < paid, "received {received} for {paid}");
 }
 
 #[test]
 fn round_trips_at_any_time_return_at_most_what_was_paid() {
     let (mut w, alice) = world();
+    if w.skips_without_time_travel("round trips over time") {
+        return;
+    }
     // (A sale too small to pay one wei is refused, so the smallest buy is a million wei.)
     let sizes = [
         U256::from(1_000_000u64),
@@ -583,7 +609,7 @@ fn round_trips_at_any_time_return_at_most_what_was_paid() {
     for (i, eth_in) in sizes.into_iter().enumerate() {
         for wait in waits {
             let bought = w.buy(alice, eth_in);
-            w.node.advance_time(wait);
+            w.advance_time(wait);
             let sale = w.swap_tx(alice, U256::ZERO, bought, U256::ZERO);
             assert!(
                 sale.status,

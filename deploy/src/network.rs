@@ -417,19 +417,21 @@ impl Progress for Journal {
 }
 
 /// Deploys to a named network on `chain` (already connected, chain id checked): what an earlier
-/// run recorded is found and skipped, the rest is done, and the deployments file is kept.
+/// run recorded in `record_path` (normally [`deployment_path`]) is found and skipped, the rest is
+/// done, and the record is kept there.
 /// `on_step` hears of every step (progress lines).
 ///
 /// # Errors
 /// [`NetworkError`] for a bad file or key, or the failing step.
 pub fn deploy_network(
+    record_path: &Path,
     name: &str,
     network: &NetworkFile,
     config: &DeployConfig,
     chain: &mut dyn Chain,
     on_step: Box<dyn FnMut(&DeployStep)>,
 ) -> Result<(Protocol, Vec<DeployStep>, DeploymentRecord), NetworkError> {
-    let path = deployment_path(name);
+    let path = record_path.to_path_buf();
     let earlier = load_record(&path)?;
     let fresh = DeploymentRecord {
         network: name.to_string(),

@@ -9,25 +9,29 @@ use mutual_deploy::{fund_deployment, Chain, DeployStep, RpcChain};
 use stylus_devnode::Devnode;
 
 const USAGE: &str = "\
-Usage: deploy [--network NAME]
+Usage: deploy [--network NAME] [--rpc-url URL]
 
   --network NAME   deploy/networks/NAME.toml (default: devnode, the embedded devnode);
                    shipped: devnode, local (a node at 127.0.0.1:8547), arbitrum-sepolia
+  --rpc-url URL    the node, instead of the network file's rpc_url (say, a devnode server
+                   on another port)
   Keys come from the environment or key files named in the network file, never from arguments.";
 
 fn main() -> ExitCode {
     let mut name = "devnode".to_string();
+    let mut rpc_url = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--network", Some(value)) => name = value,
+            ("--rpc-url", Some(value)) => rpc_url = Some(value),
             _ => {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
             }
         }
     }
-    match run(&name) {
+    match run(&name, rpc_url) {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
             eprintln!("error: {why}");
@@ -43,8 +47,11 @@ fn progress_line(step: &DeployStep) {
     }
 }
 
-fn run(name: &str) -> Result<(), String> {
-    let network = network::load_network(name).map_err(|e| e.to_string())?;
+fn run(name: &str, rpc_url: Option<String>) -> Result<(), String> {
+    let mut network = network::load_network(name).map_err(|e| e.to_string())?;
+    if rpc_url.is_some() {
+        network.rpc_url = rpc_url;
+    }
     let config = network.deploy_config(name).map_err(|e| e.to_string())?;
     let deployer = config.governance.address();
     let mut chain: Box<dyn Chain> = match &network.rpc_url {
@@ -70,7 +77,14 @@ fn run(name: &str) -> Result<(), String> {
         chain.describe()
     );
     let (_, steps, record) =
-        network::deploy_network(name, &network, &config, chain.as_mut(), Box::new(progress_line))
+        network::deploy_network(
+            &deployment_path(name),
+            name,
+            &network,
+            &config,
+            chain.as_mut(),
+            Box::new(progress_line),
+        )
             .map_err(|e| e.to_string())?;
     let done = steps.iter().filter(|s| s.gas_used.is_some()).count();
     let gas: u64 = steps.iter().filter_map(|s| s.gas_used).sum();

@@ -884,3 +884,65 @@ fn block_time_mode_groups_transactions_into_blocks() {
     assert!(number >= 2, "blocks are mined on the timer ({number})");
     h.stop();
 }
+
+/// A program answering its block number and timestamp (two little-endian u64s).
+fn clock_program() -> Vec<u8> {
+    let body = "(i64.store (i32.const 0) (call $block_number))
+        (i64.store (i32.const 8) (call $block_timestamp))
+        (call $write_result (i32.const 0) (i32.const 16))";
+    common::wat_code(&common::program(
+        &["block_number", "block_timestamp", "write_result"],
+        "",
+        body,
+    ))
+}
+
+#[test]
+fn estimates_and_pending_calls_run_in_the_next_blocks_context() {
+    let h = Harness::new();
+    let clock = {
+        let mut node = h.server.as_ref().expect("running").node().lock().unwrap();
+        let devnode = node.devnode();
+        devnode.fund(alice(), U256::from(10).pow(U256::from(18)));
+        let deployed = devnode
+            .deploy(alice(), &clock_program(), None, U256::ZERO)
+            .expect("deploys");
+        deployed.address
+    };
+    let provider = h.plain();
+    let head = h
+        .run(provider.get_block_by_number(BlockNumberOrTag::Latest))
+        .unwrap()
+        .unwrap()
+        .header;
+    // The next block is an hour ahead of the head.
+    let next = head.timestamp + 3_600;
+    let _: Value = h
+        .run(provider.raw_request("evm_setNextBlockTimestamp".into(), (next,)))
+        .unwrap();
+    let read = |out: &Bytes| {
+        let u64_at = |i: usize| u64::from_le_bytes(out[i..i + 8].try_into().unwrap());
+        (u64_at(0), u64_at(8))
+    };
+    let request = TransactionRequest::default().with_to(clock);
+    let latest = h
+        .run(provider.call(request.clone()).block(BlockNumberOrTag::Latest.into()))
+        .unwrap();
+    assert_eq!(read(&latest), (head.number, head.timestamp), "latest: the head's context");
+    let pending = h
+        .run(provider.call(request.clone()).block(BlockNumberOrTag::Pending.into()))
+        .unwrap();
+    assert_eq!(read(&pending), (head.number + 1, next), "pending: the next block's");
+    // Nothing was consumed: the next block still gets the set time, and latest is unchanged.
+    let again = h
+        .run(provider.call(request).block(BlockNumberOrTag::Latest.into()))
+        .unwrap();
+    assert_eq!(read(&again), (head.number, head.timestamp));
+    let _: Value = h.run(provider.raw_request("evm_mine".into(), ())).unwrap();
+    let mined = h
+        .run(provider.get_block_by_number(BlockNumberOrTag::Latest))
+        .unwrap()
+        .unwrap()
+        .header;
+    assert_eq!((mined.number, mined.timestamp), (head.number + 1, next));
+}

@@ -115,10 +115,14 @@ impl Clock {
 
     /// The next block's timestamp: never before its parent's (Arbitrum blocks may share one).
     fn next_block_timestamp(&mut self, parent: u64) -> u64 {
-        match self.next_timestamp.take() {
-            Some(timestamp) => timestamp.max(parent),
-            None => self.now().max(parent),
-        }
+        let timestamp = self.peek_next_block_timestamp(parent);
+        self.next_timestamp = None;
+        timestamp
+    }
+
+    /// What [`Clock::next_block_timestamp`] would answer now, without consuming a set time.
+    fn peek_next_block_timestamp(&self, parent: u64) -> u64 {
+        self.next_timestamp.unwrap_or_else(|| self.now()).max(parent)
     }
 }
 
@@ -467,7 +471,33 @@ impl RpcNode {
         })
     }
 
-    /// `eth_call`.
+    /// Runs `simulation` in the block context a transaction sent now would get: the open pending
+    /// block's, or else block head + 1 at the clock's time with a fresh recent-programs cache
+    /// (the head's context is restored afterwards). Gas and results can depend on the block
+    /// time (the RAMM's ratchet does), so estimates are made here.
+    fn in_pending_block<T>(&mut self, simulation: impl FnOnce(&mut Self) -> T) -> T {
+        if self.pending.is_some() {
+            return simulation(self);
+        }
+        let head = self.ledger.head().header.clone();
+        let timestamp = self.clock.peek_next_block_timestamp(head.timestamp);
+        self.devnode.begin_block(head.number + 1, timestamp);
+        let result = simulation(self);
+        self.devnode.begin_block(head.number, head.timestamp);
+        result
+    }
+
+    /// Whether a call at `block` runs in the pending block's context: an explicit `pending`,
+    /// or no block for `eth_estimateGas` (`default_pending`, as anvil estimates).
+    fn is_pending(block: Option<BlockId>, default_pending: bool) -> bool {
+        match block {
+            None => default_pending,
+            Some(BlockId::Number(BlockNumberOrTag::Pending)) => true,
+            Some(_) => false,
+        }
+    }
+
+    /// `eth_call`: at the latest block (the default, as geth) or the pending one.
     pub fn call(
         &mut self,
         request: &TransactionRequest,
@@ -476,10 +506,14 @@ impl RpcNode {
     ) -> Result<Bytes, RpcError> {
         self.check_state_block(block)?;
         let tx = self.call_tx(request, MAX_TX_GAS)?;
-        let receipt = self
-            .devnode
-            .simulate(&tx, &to_overrides(overrides))
-            .map_err(|e| RpcError::server(e.to_string()))?;
+        let overrides = to_overrides(overrides);
+        let simulate = |node: &mut Self| node.devnode.simulate(&tx, &overrides);
+        let receipt = if Self::is_pending(block, false) {
+            self.in_pending_block(simulate)
+        } else {
+            simulate(self)
+        }
+        .map_err(|e| RpcError::server(e.to_string()))?;
         if receipt.status {
             Ok(receipt.return_data)
         } else {
@@ -488,7 +522,8 @@ impl RpcNode {
     }
 
     /// `eth_estimateGas`: the smallest gas limit (within 1.5 %, as geth) at which the
-    /// transaction succeeds, by bisection.
+    /// transaction succeeds, by bisection; in the pending block's context unless a block is
+    /// named.
     pub fn estimate_gas(
         &mut self,
         request: &TransactionRequest,
@@ -496,6 +531,18 @@ impl RpcNode {
         overrides: Option<StateOverride>,
     ) -> Result<u64, RpcError> {
         self.check_state_block(block)?;
+        if Self::is_pending(block, true) {
+            return self.in_pending_block(|node| node.estimate_gas_here(request, overrides));
+        }
+        self.estimate_gas_here(request, overrides)
+    }
+
+    /// [`RpcNode::estimate_gas`] in the devnode's current block context.
+    fn estimate_gas_here(
+        &mut self,
+        request: &TransactionRequest,
+        overrides: Option<StateOverride>,
+    ) -> Result<u64, RpcError> {
         let overrides = to_overrides(overrides);
         let mut tx = self.call_tx(request, MAX_TX_GAS)?;
         if !tx.gas_price_wei.is_zero() {

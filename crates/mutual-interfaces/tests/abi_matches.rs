@@ -1,0 +1,460 @@
+//! The exported ABI (`deploy/abi/<contract>.json`, which `scripts/export-abi.sh` makes from each
+//! contract's own `export-abi` binary and solc) against this crate's declarations of the same
+//! contract, in both directions:
+//!
+//! * **functions**: the same set of signatures and selectors as the `sol!` interface's
+//!   `I<Name>Calls::SIGNATURES` / `SELECTORS`, and for each the same return types and state
+//!   mutability as the interface declares (the declaration's source parsed as human-readable ABI);
+//! * **errors**: the same set of signatures and selectors as the `sol!` errors listed per
+//!   contract below (`SolError::SIGNATURE` / `SELECTOR`); and every error the contract's module
+//!   here declares or re-exports must be one the contract exports;
+//! * the interface name in `deploy/abi/<contract>.sol` is this crate's.
+//!
+//! Intentional differences (checked as such):
+//! * **events** are not in the export: the SDK's export-abi (0.10.10) prints only functions and
+//!   the errors of their return types (a contract's emitted events are invisible to it). The
+//!   JSON must hold no events; the events live here only.
+//! * **the constructor** is in the JSON (the export binary's `constructor` output) but not here:
+//!   no contract calls another's constructor (the deployer encodes the arguments). Its input
+//!   types are checked against the list below.
+//! * **parameter names** differ: the export has the Rust names (`amount_nxm`), this crate the
+//!   Solidity ones (`amountNxm`), and errors and returns are unnamed in the export. Names are
+//!   not part of selectors or encodings, so only types are compared.
+//!
+//! So a new entrypoint, changed signature, return type, mutability or error in this crate fails
+//! here until `scripts/export-abi.sh` is rerun, and an export that differs from this crate fails
+//! too. A contract change that is in neither (an entrypoint added to a contract but not to this
+//! crate, not re-exported) is caught by `scripts/export-abi.sh --check`, which re-exports and
+//! compares.
+
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    fs,
+    path::PathBuf,
+};
+
+use alloy_json_abi::{Function, JsonAbi};
+use alloy_sol_types::SolError;
+use mutual_interfaces::{capital_pool, membership, nxm_token, ramm};
+
+/// One contract's declarations in this crate.
+struct Contract {
+    /// Cargo package of the contract: `deploy/abi/<package>.{sol,json}`.
+    package: &'static str,
+    /// The interface's name (`INxmToken`).
+    interface: &'static str,
+    /// Source of the contract's module in this crate (interface block, errors, re-exports).
+    module_source: &'static str,
+    /// `I<Name>Calls::SIGNATURES`, in the same order as `selectors`.
+    call_signatures: &'static [&'static str],
+    /// `I<Name>Calls::SELECTORS`.
+    call_selectors: &'static [[u8; 4]],
+    /// The `sol!` errors the contract reverts with (its `SolidityError` enum).
+    errors: Vec<(&'static str, [u8; 4])>,
+    /// The constructor's input types (not declared in this crate).
+    constructor_inputs: &'static [&'static str],
+}
+
+/// `(SIGNATURE, SELECTOR)` of each listed `sol!` error type.
+macro_rules! errors {
+    ($($error:ty),* $(,)?) => {
+        vec![$((<$error as SolError>::SIGNATURE, <$error as SolError>::SELECTOR)),*]
+    };
+}
+
+fn contracts() -> Vec<Contract> {
+    vec![
+        Contract {
+            package: "nxm-token",
+            interface: "INxmToken",
+            module_source: include_str!("../src/nxm_token.rs"),
+            call_signatures: nxm_token::abi::INxmToken::INxmTokenCalls::SIGNATURES,
+            call_selectors: nxm_token::abi::INxmToken::INxmTokenCalls::SELECTORS,
+            errors: {
+                use nxm_token::*;
+                errors![
+                    Unauthorized,
+                    NotMember,
+                    AlreadyMember,
+                    InsufficientBalance,
+                    InsufficientAllowance,
+                    SupplyOverflow,
+                    PermitExpired,
+                    InvalidSignature,
+                    Paused,
+                    ZeroAddress,
+                ]
+            },
+            constructor_inputs: &["address"],
+        },
+        Contract {
+            package: "membership",
+            interface: "IMembership",
+            module_source: include_str!("../src/membership.rs"),
+            call_signatures: membership::abi::IMembership::IMembershipCalls::SIGNATURES,
+            call_selectors: membership::abi::IMembership::IMembershipCalls::SELECTORS,
+            errors: {
+                use membership::*;
+                errors![
+                    Unauthorized,
+                    ZeroAddress,
+                    NotAContract,
+                    Paused,
+                    NotPaused,
+                    NotMember,
+                    AlreadyMember,
+                    FormerMember,
+                    WrongJoiningFee,
+                    JoiningFeeTooHigh,
+                    ApprovalExpired,
+                    InvalidApprovalSigner,
+                    NxmBalanceNotZero,
+                    MemberStateHeld,
+                    AdvisoryBoardSeatHeld,
+                    InvalidSeat,
+                    UnpauseAlreadyConfirmed,
+                    StateHolderAlreadyRegistered,
+                    StateHolderNotRegistered,
+                    TooManyStateHolders,
+                    EthTransferFailed,
+                ]
+            },
+            constructor_inputs: &["address", "address"],
+        },
+        Contract {
+            package: "capital-pool",
+            interface: "ICapitalPool",
+            module_source: include_str!("../src/capital_pool.rs"),
+            call_signatures: capital_pool::abi::ICapitalPool::ICapitalPoolCalls::SIGNATURES,
+            call_selectors: capital_pool::abi::ICapitalPool::ICapitalPoolCalls::SELECTORS,
+            errors: {
+                use capital_pool::*;
+                errors![
+                    Unauthorized,
+                    CapitalBelowMcr,
+                    InsufficientPoolEth,
+                    EthTransferFailed,
+                    ZeroAmount,
+                    ZeroAddress,
+                    NotAContract,
+                    Paused,
+                    MathOverflow,
+                ]
+            },
+            constructor_inputs: &["address", "uint256"],
+        },
+        Contract {
+            package: "ramm",
+            interface: "IRamm",
+            module_source: include_str!("../src/ramm.rs"),
+            call_signatures: ramm::abi::IRamm::IRammCalls::SIGNATURES,
+            call_selectors: ramm::abi::IRamm::IRammCalls::SELECTORS,
+            errors: {
+                use ramm::*;
+                errors![
+                    Unauthorized,
+                    ZeroAddress,
+                    NotAContract,
+                    SwapPaused,
+                    OneInputRequired,
+                    SwapExpired,
+                    InsufficientAmountOut,
+                    EthCircuitBreakerHit,
+                    NxmCircuitBreakerHit,
+                    LimitRaiseNotAllowed,
+                    BookValueUndefined,
+                    // The capital pool's error, which the RAMM also reverts with (a sale that
+                    // would take the capital below the MCR); `ramm` does not re-export it.
+                    capital_pool::CapitalBelowMcr,
+                    InvalidLaunchParameters,
+                    MathOverflow,
+                ]
+            },
+            constructor_inputs: &[
+                "address", "uint32", "uint256", "uint256", "uint256", "uint256",
+            ],
+        },
+    ]
+}
+
+/// `deploy/abi/` of the workspace.
+fn abi_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../deploy/abi")
+}
+
+fn read(path: PathBuf) -> String {
+    fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("{}: {e} (run scripts/export-abi.sh)", path.display());
+    })
+}
+
+fn exported_abi(package: &str) -> JsonAbi {
+    let path = abi_dir().join(format!("{package}.json"));
+    serde_json::from_str(&read(path.clone()))
+        .unwrap_or_else(|e| panic!("{}: not a JSON ABI: {e}", path.display()))
+}
+
+fn hex(selector: &[u8]) -> String {
+    selector.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `function …;` declarations inside `interface <name> { … }` of a module's source, parsed
+/// as human-readable ABI (names, types, returns, mutability).
+fn declared_functions(source: &str, interface: &str) -> Vec<Function> {
+    let opening = format!("interface {interface} {{");
+    let start = source
+        .find(&opening)
+        .unwrap_or_else(|| panic!("no `{opening}` in the module's source"));
+    source[start + opening.len()..]
+        .lines()
+        .map(str::trim)
+        .take_while(|line| *line != "}")
+        .filter(|line| line.starts_with("function "))
+        .map(|line| {
+            let declaration = line.trim_end_matches(';');
+            Function::parse(declaration)
+                .unwrap_or_else(|e| panic!("cannot parse `{declaration}`: {e}"))
+        })
+        .collect()
+}
+
+/// Names of the `error` items a `sol!` block in `source` declares.
+fn declared_errors(source: &str) -> BTreeSet<String> {
+    source
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("error "))
+        .map(|rest| rest.split('(').next().unwrap().trim().to_string())
+        .collect()
+}
+
+/// Names a module re-exports from `crate::common` (`pub use crate::common::{…};`).
+fn common_reexports(source: &str) -> BTreeSet<String> {
+    let Some(start) = source.find("pub use crate::common::{") else {
+        return BTreeSet::new();
+    };
+    let list = &source[start + "pub use crate::common::{".len()..];
+    let list = &list[..list.find('}').expect("closing brace of the re-export")];
+    list.split(',')
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every mismatch of one contract, as readable lines.
+fn mismatches(contract: &Contract) -> Vec<String> {
+    let mut problems = Vec::new();
+    let abi = exported_abi(contract.package);
+    let json = format!("deploy/abi/{}.json", contract.package);
+
+    // Functions: signature and selector, both ways.
+    assert_eq!(
+        contract.call_signatures.len(),
+        contract.call_selectors.len()
+    );
+    let declared: BTreeMap<&str, [u8; 4]> = contract
+        .call_signatures
+        .iter()
+        .copied()
+        .zip(contract.call_selectors.iter().copied())
+        .collect();
+    let mut exported = BTreeMap::new();
+    for function in abi.functions() {
+        let signature = function.signature();
+        let selector = function.selector();
+        match declared.get(signature.as_str()) {
+            None => problems.push(format!(
+                "{json}: function {signature} (0x{}) is not in {}",
+                hex(selector.as_slice()),
+                contract.interface
+            )),
+            Some(declared_selector) if declared_selector != selector.as_slice() => {
+                problems.push(format!(
+                    "function {signature}: selector 0x{} in {json}, 0x{} in {}",
+                    hex(selector.as_slice()),
+                    hex(declared_selector),
+                    contract.interface
+                ))
+            }
+            Some(_) => {}
+        }
+        exported.insert(signature, function);
+    }
+    for signature in declared.keys() {
+        if !exported.contains_key(*signature) {
+            problems.push(format!(
+                "{}: function {signature} is not in {json}",
+                contract.interface
+            ));
+        }
+    }
+
+    // Functions: returns and mutability against the interface's declarations.
+    let parsed = declared_functions(contract.module_source, contract.interface);
+    let parsed_signatures: BTreeSet<String> = parsed.iter().map(Function::signature).collect();
+    let sol_signatures: BTreeSet<String> = declared.keys().map(|s| s.to_string()).collect();
+    assert_eq!(
+        parsed_signatures, sol_signatures,
+        "{}: the declarations read from the source are not the sol! interface's",
+        contract.interface
+    );
+    for declaration in &parsed {
+        let signature = declaration.signature();
+        let Some(function) = exported.get(&signature) else {
+            continue; // reported above
+        };
+        let outputs = |f: &Function| -> Vec<String> {
+            f.outputs
+                .iter()
+                .map(|p| p.selector_type().into_owned())
+                .collect()
+        };
+        if outputs(function) != outputs(declaration) {
+            problems.push(format!(
+                "function {signature}: returns ({}) in {json}, ({}) in {}",
+                outputs(function).join(","),
+                outputs(declaration).join(","),
+                contract.interface
+            ));
+        }
+        if function.state_mutability != declaration.state_mutability {
+            problems.push(format!(
+                "function {signature}: {} in {json}, {} in {}",
+                function.state_mutability.as_json_str(),
+                declaration.state_mutability.as_json_str(),
+                contract.interface
+            ));
+        }
+    }
+
+    // Errors: signature and selector, both ways.
+    let listed: BTreeMap<&str, [u8; 4]> = contract.errors.iter().copied().collect();
+    assert_eq!(
+        listed.len(),
+        contract.errors.len(),
+        "an error is listed twice"
+    );
+    let mut exported_errors = BTreeSet::new();
+    for error in abi.errors() {
+        let signature = error.signature();
+        let selector = error.selector();
+        match listed.get(signature.as_str()) {
+            None => problems.push(format!(
+                "{json}: error {signature} (0x{}) is not one of the contract's sol! errors listed \
+                 in this test",
+                hex(selector.as_slice())
+            )),
+            Some(listed_selector) if listed_selector != selector.as_slice() => {
+                problems.push(format!(
+                    "error {signature}: selector 0x{} in {json}, 0x{} in the sol! type",
+                    hex(selector.as_slice()),
+                    hex(listed_selector)
+                ))
+            }
+            Some(_) => {}
+        }
+        exported_errors.insert(signature);
+    }
+    for signature in listed.keys() {
+        if !exported_errors.contains(*signature) {
+            problems.push(format!("error {signature} is not in {json}"));
+        }
+    }
+
+    // Errors: every error the contract's module declares or re-exports is exported.
+    let common_errors = declared_errors(include_str!("../src/common.rs"));
+    let module_errors: BTreeSet<String> = declared_errors(contract.module_source)
+        .into_iter()
+        .chain(
+            common_reexports(contract.module_source)
+                .into_iter()
+                .filter(|name| common_errors.contains(name)),
+        )
+        .collect();
+    let exported_names: BTreeSet<String> = abi.errors().map(|e| e.name.clone()).collect();
+    for name in module_errors.difference(&exported_names) {
+        problems.push(format!(
+            "error {name}: declared or re-exported by mutual_interfaces::{} but not in {json}",
+            contract.package.replace('-', "_")
+        ));
+    }
+
+    // Intentional differences: no events in the export; the constructor only there.
+    let events: Vec<String> = abi.events().map(|e| e.signature()).collect();
+    if !events.is_empty() {
+        problems.push(format!(
+            "{json} has events ({}): the SDK now exports them, compare them here too",
+            events.join(", ")
+        ));
+    }
+    match &abi.constructor {
+        None => problems.push(format!("{json}: no constructor")),
+        Some(constructor) => {
+            let inputs: Vec<String> = constructor
+                .inputs
+                .iter()
+                .map(|p| p.selector_type().into_owned())
+                .collect();
+            if inputs != contract.constructor_inputs {
+                problems.push(format!(
+                    "{json}: constructor({}), expected constructor({})",
+                    inputs.join(","),
+                    contract.constructor_inputs.join(",")
+                ));
+            }
+        }
+    }
+    if abi.fallback.is_some() || abi.receive.is_some() {
+        problems.push(format!("{json}: a fallback or receive function"));
+    }
+
+    // The Solidity interface is named as here.
+    let sol = read(abi_dir().join(format!("{}.sol", contract.package)));
+    if !sol.contains(&format!("\ninterface {} ", contract.interface)) {
+        problems.push(format!(
+            "deploy/abi/{}.sol does not declare interface {}",
+            contract.package, contract.interface
+        ));
+    }
+
+    problems
+}
+
+#[test]
+fn exported_abi_matches_the_interfaces_crate() {
+    let contracts = contracts();
+    let problems: Vec<String> = contracts.iter().flat_map(mismatches).collect();
+    assert!(
+        problems.is_empty(),
+        "deploy/abi differs from mutual-interfaces (rerun scripts/export-abi.sh after a contract \
+         change; fix the declaration here if the contract is right):\n  {}",
+        problems.join("\n  ")
+    );
+}
+
+#[test]
+fn every_contract_crate_has_an_exported_abi() {
+    // Every contract crate (a `Stylus.toml` under contracts/) is exported and checked above.
+    let contracts_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../contracts");
+    let mut crates: Vec<String> = fs::read_dir(&contracts_dir)
+        .expect("contracts/")
+        .filter_map(|entry| {
+            let path = entry.ok()?.path();
+            path.join("Stylus.toml").is_file().then(|| {
+                let manifest = fs::read_to_string(path.join("Cargo.toml")).expect("Cargo.toml");
+                manifest
+                    .lines()
+                    .find_map(|l| l.strip_prefix("name = \"")?.strip_suffix('"'))
+                    .expect("package name")
+                    .to_string()
+            })
+        })
+        .collect();
+    crates.sort();
+    let mut checked: Vec<String> = contracts().iter().map(|c| c.package.to_string()).collect();
+    checked.sort();
+    assert_eq!(
+        crates, checked,
+        "every contract crate needs its deploy/abi export and an entry in this test"
+    );
+}

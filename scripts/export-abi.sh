@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Exports every contract's ABI through the Stylus SDK's own export-abi: for each contract crate
+# (contracts/*/ with a Stylus.toml) writes
+#   deploy/abi/<package>.sol   the Solidity interface the contract's export-abi binary prints
+#                              (`cargo run --features export-abi --target <host>`, as
+#                              `cargo stylus export-abi` runs it);
+#   deploy/abi/<package>.json  its JSON ABI, from compiling that interface with solc (the npm
+#                              package pinned in tools/solc, installed here with `npm ci`), plus
+#                              the constructor the binary reports.
+# Compiling proves the interfaces are valid Solidity. The output is deterministic: rerunning on
+# unchanged contracts changes nothing. crates/mutual-interfaces/tests/abi_matches.rs checks the
+# JSON against the interfaces crate.
+#
+# Usage: scripts/export-abi.sh [--check]
+#   --check  export into a temporary directory and fail (listing the differences) if
+#            deploy/abi is not what the contracts export now; writes nothing.
+# Needs: rustup (the pinned toolchain), node and npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+check=false
+case "${1:-}" in
+  "") ;;
+  --check) check=true ;;
+  *) echo "usage: $0 [--check]" >&2; exit 2 ;;
+esac
+
+rustup toolchain install 2>/dev/null || rustup show active-toolchain >/dev/null
+host=$(rustc -vV | sed -n 's/^host: //p')
+
+# solc from npm, exactly as package-lock.json pins it (reinstalled when the lock changes).
+solc_dir=tools/solc
+stamp="$solc_dir/node_modules/.installed-from-package-lock.json"
+if ! cmp -s "$solc_dir/package-lock.json" "$stamp" 2>/dev/null; then
+  (cd "$solc_dir" && npm ci --silent --no-audit --no-fund)
+  cp "$solc_dir/package-lock.json" "$stamp"
+fi
+
+out=deploy/abi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+if $check; then out="$work/abi"; fi
+mkdir -p "$out"
+
+# The license of the generated files: the workspace's (an SPDX expression).
+license=$(sed -n 's/^license = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
+pragma="pragma solidity ^0.8.23;"
+
+exported=()
+for dir in contracts/*/; do
+  [ -f "$dir/Stylus.toml" ] || continue
+  package=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$dir/Cargo.toml" | head -n 1)
+  echo "export-abi: $package" >&2
+  run=(cargo run --quiet --locked --ignore-rust-version -p "$package"
+       --features export-abi --target "$host" --)
+  "${run[@]}" abi --license "$license" --pragma "$pragma" > "$work/$package.sol"
+  "${run[@]}" constructor > "$work/$package.constructor"
+  node "$solc_dir/abi.js" "$work/$package.sol" "$work/$package.constructor" > "$work/$package.json"
+  mv "$work/$package.sol" "$work/$package.json" "$out/"
+  exported+=("$package")
+done
+
+if $check; then
+  status=0
+  for package in "${exported[@]}"; do
+    for ext in sol json; do
+      if ! diff -u "deploy/abi/$package.$ext" "$out/$package.$ext"; then
+        status=1
+      fi
+    done
+  done
+  if [ "$status" -ne 0 ]; then
+    echo "export-abi: deploy/abi is out of date: run scripts/export-abi.sh" >&2
+    exit 1
+  fi
+  echo "export-abi: deploy/abi is up to date (${exported[*]})" >&2
+else
+  for package in "${exported[@]}"; do
+    echo "wrote $out/$package.sol $out/$package.json"
+  done
+fi

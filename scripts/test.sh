@@ -4,10 +4,13 @@
 #   2. builds every contract to deployable Stylus code and checks size and Nitro validity
 #      (the size report; the devnode tests run these artifacts);
 #   3. runs the whole test suite (unit, property, devnode end-to-end) on the embedded devnode;
-#   4. runs the end-to-end scenarios again over JSON-RPC: each world starts the devnode server on
+#   4. checks the exported ABIs (deploy/abi) and compiles them with solc (npm, pinned);
+#   5. runs the viem client test against the devnode server (npm, pinned);
+#   6. runs the end-to-end scenarios again over JSON-RPC: each world starts the devnode server on
 #      a free port of 127.0.0.1 and drives it through alloy's provider.
+# Needs rustup, a C compiler, node and npm (every package comes from the lockfiles).
 # `RPC_URL=http://... scripts/test.sh` runs the end-to-end scenarios against that node instead of
-# step 4 (one at a time: they share the node; scenarios that move time are skipped on a node
+# step 6 (one at a time: they share the node; scenarios that move time are skipped on a node
 # without the dev methods).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,10 +24,24 @@ scripts/size-report.sh
 # contracts need for their size (see README).
 env -u RPC_URL cargo test --workspace --ignore-rust-version
 
+# The exported ABIs (deploy/abi) are what the contracts export now, and compile with solc (npm's,
+# pinned in tools/solc); crates/mutual-interfaces/tests/abi_matches.rs checked them against the
+# interfaces crate above.
+scripts/export-abi.sh --check
+
+# A real client: viem (pinned in clients/viem) against the devnode server.
+scripts/viem-test.sh
+
+# The end-to-end scenarios again, over JSON-RPC: the e2e binaries of the build above (`cargo test
+# -p protocol-e2e` would resolve features for that package alone and rebuild ~100 crates).
+e2e_binaries=$(cargo test -q --workspace --ignore-rust-version --no-run --message-format=json \
+  | grep '"compiler-artifact"' | grep 'protocol-e2e@' \
+  | grep -o '"executable":"[^"]*"' | cut -d'"' -f4)
+[[ -n "$e2e_binaries" ]] || { echo "test.sh: no end-to-end test binary found" >&2; exit 1; }
 if [[ -n "${RPC_URL:-}" ]]; then
-  echo "== end-to-end scenarios against $RPC_URL =="
-  cargo test --ignore-rust-version -p protocol-e2e -- --test-threads=1
+  echo "== end-to-end scenarios against $RPC_URL (one at a time: they share the node) =="
+  for binary in $e2e_binaries; do (cd tests && "$binary" --test-threads=1); done
 else
-  echo "== end-to-end scenarios over JSON-RPC (a devnode server per world) =="
-  E2E_BACKEND=rpc cargo test --ignore-rust-version -p protocol-e2e
+  echo "== end-to-end scenarios over JSON-RPC (each world starts a devnode server on a free port) =="
+  for binary in $e2e_binaries; do (cd tests && E2E_BACKEND=rpc "$binary"); done
 fi

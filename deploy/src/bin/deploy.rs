@@ -9,29 +9,33 @@ use mutual_deploy::{fund_deployment, Chain, DeployStep, RpcChain};
 use stylus_devnode::Devnode;
 
 const USAGE: &str = "\
-Usage: deploy [--network NAME] [--rpc-url URL]
+Usage: deploy [--network NAME] [--rpc-url URL] [--out FILE]
 
   --network NAME   deploy/networks/NAME.toml (default: devnode, the embedded devnode);
                    shipped: devnode, local (a node at 127.0.0.1:8547), arbitrum-sepolia
   --rpc-url URL    the node, instead of the network file's rpc_url (say, a devnode server
                    on another port)
+  --out FILE       the deployments record, instead of deploy/deployments/NAME.json
   Keys come from the environment or key files named in the network file, never from arguments.";
 
 fn main() -> ExitCode {
     let mut name = "devnode".to_string();
     let mut rpc_url = None;
+    let mut out = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--network", Some(value)) => name = value,
             ("--rpc-url", Some(value)) => rpc_url = Some(value),
+            ("--out", Some(value)) => out = Some(std::path::PathBuf::from(value)),
             _ => {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
             }
         }
     }
-    match run(&name, rpc_url) {
+    let out = out.unwrap_or_else(|| deployment_path(&name));
+    match run(&name, rpc_url, &out) {
         Ok(()) => ExitCode::SUCCESS,
         Err(why) => {
             eprintln!("error: {why}");
@@ -47,7 +51,7 @@ fn progress_line(step: &DeployStep) {
     }
 }
 
-fn run(name: &str, rpc_url: Option<String>) -> Result<(), String> {
+fn run(name: &str, rpc_url: Option<String>, out: &std::path::Path) -> Result<(), String> {
     let mut network = network::load_network(name).map_err(|e| e.to_string())?;
     if rpc_url.is_some() {
         network.rpc_url = rpc_url;
@@ -78,7 +82,7 @@ fn run(name: &str, rpc_url: Option<String>) -> Result<(), String> {
     );
     let (_, steps, record) =
         network::deploy_network(
-            &deployment_path(name),
+            out,
             name,
             &network,
             &config,
@@ -101,7 +105,7 @@ fn run(name: &str, rpc_url: Option<String>) -> Result<(), String> {
     }
     println!(
         "  wrote {} (block {})",
-        deployment_path(name).display(),
+        out.display(),
         record.block
     );
     Ok(())

@@ -270,7 +270,9 @@ pub fn predicted_address(code: &[u8], init_data: &[u8], salt: B256) -> Address {
 /// hold `seed_eth` plus gas and the founder the joining fee plus gas.
 ///
 /// Re-runnable: a contract already at its CREATE2 address with the same code is kept, and wiring
-/// steps `progress` reports as done are skipped.
+/// steps `progress` reports as done are skipped, as are the seed, the founder's join and the
+/// genesis mint when the chain shows them done (a run that stopped between sending one and
+/// recording it must not seed, join or mint twice).
 ///
 /// # Errors
 /// [`DeployFailure`] naming the contract or wiring step that failed, or a progress record that
@@ -389,7 +391,7 @@ pub fn deploy(
         operator: gov,
         enabled,
     };
-    let wiring: Vec<(&str, Address, Address, Bytes, U256)> = vec![
+    let wiring: Vec<(&str, Address, Address, Bytes, U256, OnChain)> = vec![
         (
             "nxm-token.setMembership",
             gov,
@@ -398,6 +400,7 @@ pub fn deploy(
                 .abi_encode()
                 .into(),
             U256::ZERO,
+            OnChain::NotVisible,
         ),
         (
             "nxm-token.setOperator(ramm)",
@@ -410,6 +413,7 @@ pub fn deploy(
             .abi_encode()
             .into(),
             U256::ZERO,
+            OnChain::NotVisible,
         ),
         (
             "membership.setContracts",
@@ -422,6 +426,7 @@ pub fn deploy(
             .abi_encode()
             .into(),
             U256::ZERO,
+            OnChain::NotVisible,
         ),
         (
             "capital-pool.setContracts",
@@ -436,6 +441,7 @@ pub fn deploy(
             .abi_encode()
             .into(),
             U256::ZERO,
+            OnChain::NotVisible,
         ),
         (
             "ramm.setContracts",
@@ -449,6 +455,7 @@ pub fn deploy(
             .abi_encode()
             .into(),
             U256::ZERO,
+            OnChain::NotVisible,
         ),
         (
             "seed the capital pool",
@@ -456,6 +463,7 @@ pub fn deploy(
             capital_pool,
             Bytes::new(),
             config.seed_eth,
+            OnChain::PoolSeeded,
         ),
         (
             "founder joins",
@@ -463,6 +471,7 @@ pub fn deploy(
             membership,
             approval.abi_encode().into(),
             DEFAULT_JOINING_FEE_ETH,
+            OnChain::FounderIsMember,
         ),
         (
             "genesis: governance becomes an operator",
@@ -470,6 +479,7 @@ pub fn deploy(
             nxm_token,
             operator(true).abi_encode().into(),
             U256::ZERO,
+            OnChain::NotVisible,
         ),
         (
             "genesis: mint the genesis supply to the founder",
@@ -482,6 +492,7 @@ pub fn deploy(
             .abi_encode()
             .into(),
             U256::ZERO,
+            OnChain::GenesisMinted,
         ),
         (
             "genesis: governance stops being an operator",
@@ -489,6 +500,7 @@ pub fn deploy(
             nxm_token,
             operator(false).abi_encode().into(),
             U256::ZERO,
+            OnChain::NotVisible,
         ),
         (
             "ramm.setSwapPaused(false): swaps open",
@@ -498,10 +510,11 @@ pub fn deploy(
                 .abi_encode()
                 .into(),
             U256::ZERO,
+            OnChain::NotVisible,
         ),
     ];
-    for (name, from, to, calldata, value) in wiring {
-        let gas_used = if progress.was_done(name) {
+    for (name, from, to, calldata, value, on_chain) in wiring {
+        let gas_used = if progress.was_done(name) || on_chain.is_done(chain, &protocol, config)? {
             None
         } else {
             let outcome = chain.send(from, to, value, calldata);
@@ -520,6 +533,53 @@ pub fn deploy(
         )?;
     }
     Ok((protocol, steps))
+}
+
+/// How a wiring step that must not run twice shows on chain — for a run that sent it but stopped
+/// before recording it. The setters are harmless to repeat and are not checked.
+#[derive(Clone, Copy, Debug)]
+enum OnChain {
+    /// A setter: repeating it changes nothing.
+    NotVisible,
+    /// The seed: the capital pool holds at least `seed_eth`.
+    PoolSeeded,
+    /// The founder's join: the founder is a member.
+    FounderIsMember,
+    /// The genesis mint: the NXM supply is not zero.
+    GenesisMinted,
+}
+
+impl OnChain {
+    /// Whether the step is visible on chain already.
+    ///
+    /// # Errors
+    /// When a view fails.
+    fn is_done(
+        self,
+        chain: &mut dyn Chain,
+        protocol: &Protocol,
+        config: &DeployConfig,
+    ) -> Result<bool, DeployFailure> {
+        Ok(match self {
+            Self::NotVisible => false,
+            Self::PoolSeeded => chain.balance(protocol.capital_pool) >= config.seed_eth,
+            Self::FounderIsMember => view(
+                chain,
+                "membership.isMember(founder)",
+                protocol.membership,
+                &IMembership::isMemberCall {
+                    account: config.founder.address(),
+                },
+            )?,
+            Self::GenesisMinted => !view(
+                chain,
+                "nxm-token.totalSupply",
+                protocol.nxm_token,
+                &INxmToken::totalSupplyCall {},
+            )?
+            .is_zero(),
+        })
+    }
 }
 
 /// Turns a failed outcome into [`DeployFailure::Reverted`].

@@ -165,3 +165,40 @@ fn a_record_from_a_chain_that_lost_the_deployment_is_deployed_afresh() {
     assert_eq!(total, config.genesis_supply_nxm(), "minted once on this chain");
     let _ = std::fs::remove_file(&path);
 }
+
+#[test]
+fn steps_sent_but_not_recorded_are_found_on_chain_not_repeated() {
+    let server = server();
+    let deployer = nitro_dev();
+    let (file, config) = local_config(&deployer);
+    let path = record_path("unrecorded");
+    let mut chain = connect(&server, &deployer);
+    let (protocol, _, mut record) = run(&path, &config, &file, &mut chain).expect("deploys");
+    let pool_before = chain.balance(protocol.capital_pool);
+    // As if the run had stopped after sending the seed, the join and the mint but before
+    // recording anything from the seed on.
+    record.steps.truncate(5);
+    record.complete = false;
+    std::fs::write(&path, serde_json::to_string(&record).unwrap()).unwrap();
+
+    let (_, steps, record) = run(&path, &config, &file, &mut chain).expect("resumes");
+    let ran: Vec<&str> = steps
+        .iter()
+        .filter(|s| s.gas_used.is_some())
+        .map(|s| s.name.as_str())
+        .collect();
+    assert_eq!(
+        ran,
+        [
+            "genesis: governance becomes an operator",
+            "genesis: governance stops being an operator",
+            "ramm.setSwapPaused(false): swaps open",
+        ],
+        "only the setters run again"
+    );
+    assert!(record.complete);
+    assert_eq!(chain.balance(protocol.capital_pool), pool_before, "seeded once");
+    let supply = view(&mut chain, protocol.nxm_token, &INxmToken::totalSupplyCall {});
+    assert_eq!(supply, config.genesis_supply_nxm(), "minted once");
+    let _ = std::fs::remove_file(&path);
+}

@@ -83,10 +83,11 @@ fn lifecycle(cached: bool) -> Result<Vec<u64>, DeployFailure> {
             chain.cache_program(program)?;
         }
     }
-    let [alice, bob, carol, carol_new] = ["alice", "bob", "carol", "carol (new address)"].map(|name| {
-        chain.add_signer(&signer_of_seed(name.as_bytes()));
-        address_of_seed(name.as_bytes())
-    });
+    let [alice, bob, carol, carol_new] =
+        ["alice", "bob", "carol", "carol (new address)"].map(|name| {
+            chain.add_signer(&signer_of_seed(name.as_bytes()));
+            address_of_seed(name.as_bytes())
+        });
     for account in [alice, bob, carol, carol_new] {
         chain.fund(account, tokens(1_000))?;
     }
@@ -95,8 +96,22 @@ fn lifecycle(cached: bool) -> Result<Vec<u64>, DeployFailure> {
     let mut join = |chain: &mut dyn Chain, member: Address| {
         nonce += 1;
         let deadline = U256::from(chain.timestamp() + 3_600);
-        let call = join_call(chain, &config, &protocol, member, U256::from(nonce), deadline);
-        send(chain, "join", member, protocol.membership, DEFAULT_JOINING_FEE_ETH, &call)
+        let call = join_call(
+            chain,
+            &config,
+            &protocol,
+            member,
+            U256::from(nonce),
+            deadline,
+        );
+        send(
+            chain,
+            "join",
+            member,
+            protocol.membership,
+            DEFAULT_JOINING_FEE_ETH,
+            &call,
+        )
     };
     let swap = |chain: &mut dyn Chain, who: Address, eth_in: U256, nxm_in: U256| {
         let call = IRamm::swapCall {
@@ -115,7 +130,11 @@ fn lifecycle(cached: bool) -> Result<Vec<u64>, DeployFailure> {
     join(chain, bob)?;
     join(chain, carol)?;
     let sweep = IMembership::sweepFeesCall {};
-    gas.push(send(chain, "sweep", bob, membership, U256::ZERO, &sweep)?.outcome.gas_used);
+    gas.push(
+        send(chain, "sweep", bob, membership, U256::ZERO, &sweep)?
+            .outcome
+            .gas_used,
+    );
     swap(chain, bob, tokens(100), U256::ZERO)?; // the RAMM's first swap of the block time
     let bought = swap(chain, alice, tokens(100), U256::ZERO)?;
     gas.push(bought.outcome.gas_used);
@@ -125,19 +144,46 @@ fn lifecycle(cached: bool) -> Result<Vec<u64>, DeployFailure> {
         to: carol,
         amountNxm: tokens(1_000),
     };
-    gas.push(send(chain, "transfer", alice, nxm_token, U256::ZERO, &transfer)?.outcome.gas_used);
-    gas.push(swap(chain, carol, U256::ZERO, tokens(1_000))?.outcome.gas_used);
-    gas.push(swap(chain, alice, U256::ZERO, tokens(1_000))?.outcome.gas_used);
+    gas.push(
+        send(chain, "transfer", alice, nxm_token, U256::ZERO, &transfer)?
+            .outcome
+            .gas_used,
+    );
+    gas.push(
+        swap(chain, carol, U256::ZERO, tokens(1_000))?
+            .outcome
+            .gas_used,
+    );
+    gas.push(
+        swap(chain, alice, U256::ZERO, tokens(1_000))?
+            .outcome
+            .gas_used,
+    );
     let switch = IMembership::switchMembershipCall {
         newAddress: carol_new,
     };
-    gas.push(send(chain, "switch", carol, membership, U256::ZERO, &switch)?.outcome.gas_used);
+    gas.push(
+        send(chain, "switch", carol, membership, U256::ZERO, &switch)?
+            .outcome
+            .gas_used,
+    );
     chain.advance_time(200 * DAY_SECS)?;
     gas.push(swap(chain, alice, tokens(1), U256::ZERO)?.outcome.gas_used);
     let balance = INxmToken::balanceOfCall { account: alice };
     let rest = mutual_deploy::view(chain, "balanceOf", nxm_token, &balance)?;
     gas.push(swap(chain, alice, U256::ZERO, rest)?.outcome.gas_used);
-    gas.push(send(chain, "leave", alice, membership, U256::ZERO, &IMembership::leaveCall {})?.outcome.gas_used);
+    gas.push(
+        send(
+            chain,
+            "leave",
+            alice,
+            membership,
+            U256::ZERO,
+            &IMembership::leaveCall {},
+        )?
+        .outcome
+        .gas_used,
+    );
     Ok(gas)
 }
 
@@ -154,7 +200,7 @@ fn main() -> Result<(), DeployFailure> {
         let digits = n.to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);
@@ -184,9 +230,14 @@ fn main() -> Result<(), DeployFailure> {
     }
     println!();
     if over_half.is_empty() {
-        println!("Every operation with a V2 figure is at or under 50 % of V2 with programs cached.");
+        println!(
+            "Every operation with a V2 figure is at or under 50 % of V2 with programs cached."
+        );
     } else {
-        println!("Over 50 % of V2 with programs cached: {}.", over_half.join("; "));
+        println!(
+            "Over 50 % of V2 with programs cached: {}.",
+            over_half.join("; ")
+        );
     }
     Ok(())
 }

@@ -117,7 +117,7 @@ pub trait Chain {
         init_data: Bytes,
         value_wei: U256,
         salt: B256,
-    ) -> Result<Deployed, Outcome>;
+    ) -> Result<Deployed, Box<Outcome>>;
     /// Caches `program` through ArbWasmCache as the chain's cache manager would (production
     /// deployments have their programs cached; gas reports show both).
     ///
@@ -128,7 +128,10 @@ pub trait Chain {
 
 impl Chain for Devnode {
     fn describe(&self) -> String {
-        format!("the embedded devnode (chain id {})", Devnode::chain_id(self))
+        format!(
+            "the embedded devnode (chain id {})",
+            Devnode::chain_id(self)
+        )
     }
 
     fn chain_id(&mut self) -> u64 {
@@ -186,12 +189,14 @@ impl Chain for Devnode {
         init_data: Bytes,
         value_wei: U256,
         salt: B256,
-    ) -> Result<Deployed, Outcome> {
+    ) -> Result<Deployed, Box<Outcome>> {
         let args = init_data
             .strip_prefix(stylus_devnode::CONSTRUCTOR_SELECTOR.as_slice())
             .map(<[u8]>::to_vec);
         if args.is_none() && !init_data.is_empty() {
-            return Err(rejected("init data must start with the constructor selector"));
+            return Err(Box::new(rejected(
+                "init data must start with the constructor selector",
+            )));
         }
         match self.deploy_with_deployer(from, code, args.as_deref(), value_wei, salt) {
             Ok(deployed) => Ok(Deployed {
@@ -205,10 +210,10 @@ impl Chain for Devnode {
                 | stylus_devnode::DeployError::Activate { receipt, .. }
                 | stylus_devnode::DeployError::Deployer { receipt }
                 | stylus_devnode::DeployError::Constructor { receipt, .. }) = error;
-                Err(Outcome {
+                Err(Box::new(Outcome {
                     failure: Some(failure),
                     ..Outcome::from(*receipt)
-                })
+                }))
             }
         }
     }

@@ -291,10 +291,12 @@ pub fn deploy(
                   progress: &mut dyn Progress,
                   steps: &mut Vec<DeployStep>,
                   step: DeployStep| {
-        progress.completed(&step, chain.block_number()).map_err(|why| DeployFailure::Record {
-            step: step.name.clone(),
-            why,
-        })?;
+        progress
+            .completed(&step, chain.block_number())
+            .map_err(|why| DeployFailure::Record {
+                step: step.name.clone(),
+                why,
+            })?;
         steps.push(step);
         Ok::<_, DeployFailure>(())
     };
@@ -331,7 +333,7 @@ pub fn deploy(
                 .deploy_program(gov, &built.code, init_data, U256::ZERO, salt)
                 .map_err(|outcome| DeployFailure::Deploy {
                     package: (*package).into(),
-                    outcome: Box::new(outcome),
+                    outcome,
                 })?;
             if deployed.address != predicted {
                 return Err(DeployFailure::Record {
@@ -620,11 +622,12 @@ pub fn send<C: SolCall>(
 ) -> Result<Tx<C::Return>, DeployFailure> {
     let outcome = chain.send(from, to, value_wei, call.abi_encode().into());
     check(step, &outcome)?;
-    let value = C::abi_decode_returns(&outcome.return_data).map_err(|e| DeployFailure::Reverted {
-        step: format!("{step} (undecodable return: {e})"),
-        data: outcome.return_data.clone(),
-        failure: None,
-    })?;
+    let value =
+        C::abi_decode_returns(&outcome.return_data).map_err(|e| DeployFailure::Reverted {
+            step: format!("{step} (undecodable return: {e})"),
+            data: outcome.return_data.clone(),
+            failure: None,
+        })?;
     Ok(Tx { value, outcome })
 }
 
@@ -657,10 +660,13 @@ pub fn join_call(
     nonce: U256,
     deadline: U256,
 ) -> IMembership::joinCall {
-    let signature =
-        config
-            .kyc
-            .approve(chain.chain_id(), protocol.membership, member, nonce, deadline);
+    let signature = config.kyc.approve(
+        chain.chain_id(),
+        protocol.membership,
+        member,
+        nonce,
+        deadline,
+    );
     IMembership::joinCall {
         member,
         nonce,

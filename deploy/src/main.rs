@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use alloy_primitives::{keccak256, Address, U256};
 use mutual_deploy::{
-    address_of_seed, deploy, fund_deployment, join_call, network, send, signer_of_seed, tokens, view, Chain, DeployConfig,
-    DeployFailure, Protocol, RpcChain, Unrecorded, WAD,
+    address_of_seed, deploy, fund_deployment, join_call, network, send, signer_of_seed, tokens,
+    view, Chain, DeployConfig, DeployFailure, Protocol, RpcChain, Unrecorded, WAD,
 };
 use mutual_interfaces::{
     capital_pool::abi::ICapitalPool, membership::abi::IMembership, nxm_token::abi::INxmToken,
@@ -74,7 +74,8 @@ fn connect(rpc_url: Option<&str>) -> Result<(Box<dyn Chain>, DeployConfig), Stri
         salt: keccak256(format!("demo {nanos}")),
         ..config
     };
-    let chain = RpcChain::connect(url, Some(config.governance.clone())).map_err(|e| e.to_string())?;
+    let chain =
+        RpcChain::connect(url, Some(config.governance.clone())).map_err(|e| e.to_string())?;
     Ok((Box::new(chain), config))
 }
 
@@ -109,7 +110,12 @@ fn join(
 /// The market after a step: spot prices A (buy) and B (sell), book value (ETH per NXM) and MCR%.
 fn market(node: &mut dyn Chain, protocol: &Protocol) -> [String; 4] {
     let ramm = view(node, "ramm.state", protocol.ramm, &IRamm::stateCall {});
-    let pool = view(node, "capital-pool.poolState", protocol.capital_pool, &ICapitalPool::poolStateCall {});
+    let pool = view(
+        node,
+        "capital-pool.poolState",
+        protocol.capital_pool,
+        &ICapitalPool::poolStateCall {},
+    );
     match (ramm, pool) {
         (Ok(r), Ok(p)) => {
             let bps: u64 = p.mcrRatioBps.to();
@@ -155,9 +161,9 @@ fn run(cached: bool, rpc_url: Option<&str>) -> Result<(), DeployFailure> {
     println!("== Deploying the mutual on {} ==", node.describe());
     let (protocol, steps) = deploy(node, &config, &mut Unrecorded)?;
     for step in &steps {
-        let size = step
-            .contract
-            .map_or_else(String::new, |(_, _, bytes)| format!("  ({bytes} bytes deployed)"));
+        let size = step.contract.map_or_else(String::new, |(_, _, bytes)| {
+            format!("  ({bytes} bytes deployed)")
+        });
         let gas = step.gas_used.unwrap_or(0);
         println!("  {:<58} {gas:>10} gas{size}", step.name);
     }
@@ -309,7 +315,12 @@ fn run(cached: bool, rpc_url: Option<&str>) -> Result<(), DeployFailure> {
         Some(tx.outcome.gas_used),
     );
 
-    let members = view(node, "membership.memberCount", protocol.membership, &IMembership::memberCountCall {});
+    let members = view(
+        node,
+        "membership.memberCount",
+        protocol.membership,
+        &IMembership::memberCountCall {},
+    );
     println!();
     println!(
         "members now: {}; gas is the devnode's Nitro gas (ArbOS 60 Stylus pricing, no L1 data fee)",

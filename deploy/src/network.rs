@@ -274,9 +274,10 @@ impl KeySource {
         Err(key_error(format!(
             "set {} or write the key to {}",
             self.env.as_deref().unwrap_or("(no variable configured)"),
-            self.file
-                .as_ref()
-                .map_or_else(|| "(no file configured)".into(), |f| networks_dir().join(f).display().to_string())
+            self.file.as_ref().map_or_else(
+                || "(no file configured)".into(),
+                |f| networks_dir().join(f).display().to_string()
+            )
         )))
     }
 }
@@ -297,7 +298,11 @@ impl NetworkFile {
         let path = networks_dir().join(format!("{name}.toml"));
         let deployer = self.keys.deployer.resolve("deployer")?;
         let kyc = self.keys.kyc.resolve("kyc")?;
-        let book_value = ether("genesis_book_value_eth", &self.protocol.genesis_book_value_eth, &path)?;
+        let book_value = ether(
+            "genesis_book_value_eth",
+            &self.protocol.genesis_book_value_eth,
+            &path,
+        )?;
         if book_value.is_zero() {
             return Err(NetworkError::Config {
                 path,
@@ -447,11 +452,9 @@ pub fn deploy_network(
     let mut record = journal.record().clone();
     record.complete = true;
     journal.record = record.clone();
-    journal
-        .write()
-        .map_err(|why| DeployFailure::Record {
-            step: "write the deployments file".into(),
-            why,
-        })?;
+    journal.write().map_err(|why| DeployFailure::Record {
+        step: "write the deployments file".into(),
+        why,
+    })?;
     Ok((protocol, steps, record))
 }

@@ -141,21 +141,23 @@ impl RpcChain {
         &self,
         request: TransactionRequest,
         overrides: Option<StateOverride>,
-    ) -> Result<Bytes, Outcome> {
+    ) -> Result<Bytes, Box<Outcome>> {
         let call = self
             .provider
             .call(request)
             .block(BlockId::latest())
             .overrides_opt(overrides);
         self.block_on(call).map_err(|error| {
-            match error.as_error_resp().and_then(|e| e.as_revert_data()) {
-                Some(data) => Outcome {
-                    return_data: data,
-                    failure: None,
-                    ..rejected("")
+            Box::new(
+                match error.as_error_resp().and_then(|e| e.as_revert_data()) {
+                    Some(data) => Outcome {
+                        return_data: data,
+                        failure: None,
+                        ..rejected("")
+                    },
+                    None => rejected(format!("eth_call: {error}")),
                 },
-                None => rejected(format!("eth_call: {error}")),
-            }
+            )
         })
     }
 
@@ -178,7 +180,7 @@ impl RpcChain {
         to: Address,
         value_wei: U256,
         data: Bytes,
-        simulated: Result<Bytes, Outcome>,
+        simulated: Result<Bytes, Box<Outcome>>,
     ) -> Outcome {
         let Some(signer) = self.signers.get(&from).cloned() else {
             return rejected(format!("no key for {from}: add_signer first"));
@@ -235,15 +237,20 @@ impl RpcChain {
         let (return_data, failure) = match (simulated, status) {
             (Ok(data), true) => (data, None),
             (Err(reverted), false) => (reverted.return_data, reverted.failure),
-            (Ok(_), false) => (Bytes::new(), Some("reverted on chain, not in simulation".into())),
-            (Err(_), true) => (Bytes::new(), Some("succeeded on chain, reverted in simulation".into())),
+            (Ok(_), false) => (
+                Bytes::new(),
+                Some("reverted on chain, not in simulation".into()),
+            ),
+            (Err(_), true) => (
+                Bytes::new(),
+                Some("succeeded on chain, reverted in simulation".into()),
+            ),
         };
         Outcome {
             status,
             return_data,
             gas_used: receipt.gas_used(),
-            fee_wei: U256::from(receipt.gas_used())
-                * U256::from(receipt.effective_gas_price()),
+            fee_wei: U256::from(receipt.gas_used()) * U256::from(receipt.effective_gas_price()),
             logs: receipt
                 .inner
                 .logs()
@@ -314,7 +321,7 @@ impl Chain for RpcChain {
                 failure: None,
                 ..rejected("")
             },
-            Err(outcome) => outcome,
+            Err(outcome) => *outcome,
         }
     }
 
@@ -360,14 +367,17 @@ impl Chain for RpcChain {
         init_data: Bytes,
         value_wei: U256,
         salt: B256,
-    ) -> Result<Deployed, Outcome> {
+    ) -> Result<Deployed, Box<Outcome>> {
         let codehash = keccak256(code);
         // The data fee, as cargo-stylus prices it: activate a scratch address holding the code,
         // with 1 ETH of value and balance overridden. An active codehash reverts (no fee).
         let probe = Address::from_word(keccak256(b"mutual-deploy activation fee probe"));
         let one_eth = U256::from(10).pow(U256::from(18));
         let mut overrides = StateOverride::default();
-        overrides.insert(probe, AccountOverride::default().with_code(Bytes::copy_from_slice(code)));
+        overrides.insert(
+            probe,
+            AccountOverride::default().with_code(Bytes::copy_from_slice(code)),
+        );
         overrides.insert(
             from,
             AccountOverride::default().with_balance(self.balance(from).saturating_add(one_eth)),
@@ -376,12 +386,14 @@ impl Chain for RpcChain {
             from,
             ARBWASM_ADDRESS,
             one_eth,
-            ArbWasm::activateProgramCall { program: probe }.abi_encode().into(),
+            ArbWasm::activateProgramCall { program: probe }
+                .abi_encode()
+                .into(),
         );
         let data_fee_wei = match self.simulate(activation, Some(overrides)) {
             Ok(ret) => ArbWasm::activateProgramCall::abi_decode_returns(&ret)
                 .map(|ret| ret.dataFee)
-                .map_err(|e| rejected(format!("activateProgram returned {ret}: {e}")))?,
+                .map_err(|e| Box::new(rejected(format!("activateProgram returned {ret}: {e}"))))?,
             Err(_) => U256::ZERO,
         };
         let bumped_fee_wei =
@@ -404,16 +416,23 @@ impl Chain for RpcChain {
                 codehash,
                 outcome,
             }),
-            _ => Err(outcome),
+            _ => Err(Box::new(outcome)),
         }
     }
 
     fn cache_program(&mut self, program: Address) -> Result<(), ChainError> {
         let Some(manager) = self.funder else {
-            return Err(ChainError::Node("caching needs the cache manager's key".into()));
+            return Err(ChainError::Node(
+                "caching needs the cache manager's key".into(),
+            ));
         };
         let call = ArbWasmCache::cacheProgramCall { addr: program };
-        let sent = self.send(manager, ARBWASM_CACHE_ADDRESS, U256::ZERO, call.abi_encode().into());
+        let sent = self.send(
+            manager,
+            ARBWASM_CACHE_ADDRESS,
+            U256::ZERO,
+            call.abi_encode().into(),
+        );
         if sent.status {
             Ok(())
         } else {

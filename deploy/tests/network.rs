@@ -3,7 +3,7 @@
 //! protocol works; a re-run sends nothing; a run interrupted by a failing step resumes after the
 //! steps it recorded; a record from a chain that lost the deployment is deployed afresh.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use alloy_primitives::{keccak256, utils::parse_ether, Address, Bytes, U256};
 use alloy_signer_local::PrivateKeySigner;
@@ -35,10 +35,8 @@ fn local_config(deployer: &PrivateKeySigner) -> (network::NetworkFile, DeployCon
 
 /// A record file of this test's own.
 fn record_path(test: &str) -> PathBuf {
-    let path = std::env::temp_dir().join(format!(
-        "mutual-deploy-{}-{test}.json",
-        std::process::id()
-    ));
+    let path =
+        std::env::temp_dir().join(format!("mutual-deploy-{}-{test}.json", std::process::id()));
     let _ = std::fs::remove_file(&path);
     path
 }
@@ -48,12 +46,19 @@ fn connect(server: &RunningServer, deployer: &PrivateKeySigner) -> RpcChain {
 }
 
 fn run(
-    path: &PathBuf,
+    path: &Path,
     config: &DeployConfig,
     file: &network::NetworkFile,
     chain: &mut RpcChain,
 ) -> Result<(Protocol, Vec<DeployStep>, DeploymentRecord), network::NetworkError> {
-    deploy_network(path, "local", file, config, chain, Box::new(|_: &DeployStep| {}))
+    deploy_network(
+        path,
+        "local",
+        file,
+        config,
+        chain,
+        Box::new(|_: &DeployStep| {}),
+    )
 }
 
 fn nitro_dev() -> PrivateKeySigner {
@@ -61,9 +66,7 @@ fn nitro_dev() -> PrivateKeySigner {
 }
 
 fn view<C: SolCall>(chain: &mut RpcChain, to: Address, call: &C) -> C::Return {
-    let outcome = chain.call(Address::ZERO, to, Bytes::from(call.abi_encode()));
-    assert!(outcome.status, "view reverted: {}", outcome.return_data);
-    C::abi_decode_returns(&outcome.return_data).expect("decodes")
+    mutual_deploy::view(chain, "a view", to, call).expect("the view answers")
 }
 
 #[test]
@@ -77,17 +80,30 @@ fn a_first_run_deploys_and_records_everything_and_a_rerun_sends_nothing() {
     assert_eq!(steps.len(), 15);
     assert!(steps.iter().all(|s| s.gas_used.is_some()), "every step ran");
     assert!(record.complete);
-    assert_eq!(load_record(&path).unwrap().as_ref(), Some(&record), "the file holds the record");
+    assert_eq!(
+        load_record(&path).unwrap().as_ref(),
+        Some(&record),
+        "the file holds the record"
+    );
     assert_eq!(record.protocol().map(|p| p.ramm), Some(protocol.ramm));
     for contract in &record.contracts {
         let code = chain.code(contract.address);
-        assert_eq!(keccak256(&code), contract.codehash, "{} is on chain", contract.name);
+        assert_eq!(
+            keccak256(&code),
+            contract.codehash,
+            "{} is on chain",
+            contract.name
+        );
         assert_eq!(code.len(), contract.code_bytes);
     }
     assert_eq!(record.deployer, deployer.address());
     assert_eq!(record.kyc_authority, config.kyc.address());
     // The protocol works: the genesis supply went to the founder and swaps are open.
-    let supply = view(&mut chain, protocol.nxm_token, &INxmToken::totalSupplyCall {});
+    let supply = view(
+        &mut chain,
+        protocol.nxm_token,
+        &INxmToken::totalSupplyCall {},
+    );
     assert_eq!(supply, config.genesis_supply_nxm());
     let state = view(&mut chain, protocol.ramm, &IRamm::stateCall {});
     assert_eq!(state.bookValue, parse_ether("0.02").unwrap());
@@ -95,9 +111,15 @@ fn a_first_run_deploys_and_records_everything_and_a_rerun_sends_nothing() {
     let block = chain.block_number();
     let (again, steps, second) = run(&path, &config, &file, &mut chain).expect("re-runs");
     assert_eq!(chain.block_number(), block, "a re-run sends no transaction");
-    assert!(steps.iter().all(|s| s.gas_used.is_none()), "every step found done");
+    assert!(
+        steps.iter().all(|s| s.gas_used.is_none()),
+        "every step found done"
+    );
     assert_eq!(again.contracts(), protocol.contracts());
-    assert_eq!(second.steps, record.steps, "the earlier steps' records are kept");
+    assert_eq!(
+        second.steps, record.steps,
+        "the earlier steps' records are kept"
+    );
     let _ = std::fs::remove_file(&path);
 }
 
@@ -111,7 +133,12 @@ fn an_interrupted_run_resumes_after_its_recorded_steps() {
     // Enough for the contracts and the wiring, not for the 200 ETH seed.
     let funder = nitro_dev();
     chain.add_signer(&funder);
-    let sent = chain.send(funder.address(), deployer.address(), parse_ether("10").unwrap(), Bytes::new());
+    let sent = chain.send(
+        funder.address(),
+        deployer.address(),
+        parse_ether("10").unwrap(),
+        Bytes::new(),
+    );
     assert!(sent.status);
     let failed = run(&path, &config, &file, &mut chain);
     let error = failed.expect_err("the seed cannot be paid").to_string();
@@ -121,14 +148,20 @@ fn an_interrupted_run_resumes_after_its_recorded_steps() {
     assert_eq!(partial.contracts.len(), 4);
     assert_eq!(partial.steps.len(), 5, "the wiring before the seed");
 
-    chain.fund(deployer.address(), parse_ether("1000").unwrap()).unwrap();
+    chain
+        .fund(deployer.address(), parse_ether("1000").unwrap())
+        .unwrap();
     let (_, steps, record) = run(&path, &config, &file, &mut chain).expect("resumes");
     let skipped: Vec<&str> = steps
         .iter()
         .filter(|s| s.gas_used.is_none())
         .map(|s| s.name.as_str())
         .collect();
-    assert_eq!(skipped.len(), 9, "4 contracts and 5 wiring steps found: {skipped:?}");
+    assert_eq!(
+        skipped.len(),
+        9,
+        "4 contracts and 5 wiring steps found: {skipped:?}"
+    );
     assert!(steps[9..].iter().all(|s| s.gas_used.is_some()));
     assert!(record.complete);
     assert_eq!(record.steps.len(), 11);
@@ -158,11 +191,22 @@ fn a_record_from_a_chain_that_lost_the_deployment_is_deployed_afresh() {
     let second = server();
     let mut chain = connect(&second, &deployer);
     let (again, steps, record) = run(&path, &config, &file, &mut chain).expect("redeploys");
-    assert_eq!(again.contracts(), protocol.contracts(), "CREATE2: the same addresses");
-    assert!(steps.iter().all(|s| s.gas_used.is_some()), "every step ran again");
+    assert_eq!(
+        again.contracts(),
+        protocol.contracts(),
+        "CREATE2: the same addresses"
+    );
+    assert!(
+        steps.iter().all(|s| s.gas_used.is_some()),
+        "every step ran again"
+    );
     assert!(record.complete);
     let total: U256 = view(&mut chain, again.nxm_token, &INxmToken::totalSupplyCall {});
-    assert_eq!(total, config.genesis_supply_nxm(), "minted once on this chain");
+    assert_eq!(
+        total,
+        config.genesis_supply_nxm(),
+        "minted once on this chain"
+    );
     let _ = std::fs::remove_file(&path);
 }
 
@@ -197,8 +241,16 @@ fn steps_sent_but_not_recorded_are_found_on_chain_not_repeated() {
         "only the setters run again"
     );
     assert!(record.complete);
-    assert_eq!(chain.balance(protocol.capital_pool), pool_before, "seeded once");
-    let supply = view(&mut chain, protocol.nxm_token, &INxmToken::totalSupplyCall {});
+    assert_eq!(
+        chain.balance(protocol.capital_pool),
+        pool_before,
+        "seeded once"
+    );
+    let supply = view(
+        &mut chain,
+        protocol.nxm_token,
+        &INxmToken::totalSupplyCall {},
+    );
     assert_eq!(supply, config.genesis_supply_nxm(), "minted once");
     let _ = std::fs::remove_file(&path);
 }

@@ -17,15 +17,16 @@ use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use mutual_deploy::{
-    deploy, fund_deployment, join_call, signer_of_seed, tokens, Chain, DeployConfig, Outcome, Protocol, RpcChain, Unrecorded,
+    deploy, fund_deployment, join_call, signer_of_seed, tokens, Chain, DeployConfig, Outcome,
+    Protocol, RpcChain, Unrecorded,
 };
-use stylus_devnode::rpc::{self, RunningServer, ServerConfig};
 use mutual_interfaces::{
     capital_pool::abi::ICapitalPool,
     membership::{abi::IMembership, DEFAULT_JOINING_FEE_ETH},
     nxm_token::abi::INxmToken,
     ramm::abi::IRamm,
 };
+use stylus_devnode::rpc::{self, RunningServer, ServerConfig};
 use stylus_devnode::{rpc::accounts::NITRO_DEV_KEY, Devnode};
 
 /// The deployed protocol on a chain, with the deployment's parameters and keys.
@@ -45,7 +46,10 @@ pub struct World {
 pub fn backend() -> (Box<dyn Chain>, Option<RunningServer>) {
     if let Ok(url) = std::env::var("RPC_URL") {
         let funder = match std::env::var("RPC_FUNDER_KEY") {
-            Ok(key) => key.trim().parse().expect("RPC_FUNDER_KEY: a 0x-hex private key"),
+            Ok(key) => key
+                .trim()
+                .parse()
+                .expect("RPC_FUNDER_KEY: a 0x-hex private key"),
             Err(_) => PrivateKeySigner::from_bytes(&NITRO_DEV_KEY).expect("the Nitro dev key"),
         };
         let chain = RpcChain::connect(&url, Some(funder)).expect("RPC_URL answers");

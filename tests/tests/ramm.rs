@@ -254,8 +254,11 @@ fn circuit_breakers_cap_what_swaps_release() {
 #[test]
 fn the_swap_pause_stops_swaps_and_only_governance_lifts_it() {
     let (mut w, alice) = world();
-    let (ramm_address, founder, membership) =
-        (w.protocol.ramm, w.config.founder.address(), w.protocol.membership);
+    let (ramm_address, founder, membership) = (
+        w.protocol.ramm,
+        w.config.founder.address(),
+        w.protocol.membership,
+    );
     let stranger = w.send(
         alice,
         ramm_address,

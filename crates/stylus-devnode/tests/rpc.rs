@@ -926,16 +926,36 @@ fn estimates_and_pending_calls_run_in_the_next_blocks_context() {
     };
     let request = TransactionRequest::default().with_to(clock);
     let latest = h
-        .run(provider.call(request.clone()).block(BlockNumberOrTag::Latest.into()))
+        .run(
+            provider
+                .call(request.clone())
+                .block(BlockNumberOrTag::Latest.into()),
+        )
         .unwrap();
-    assert_eq!(read(&latest), (head.number, head.timestamp), "latest: the head's context");
+    assert_eq!(
+        read(&latest),
+        (head.number, head.timestamp),
+        "latest: the head's context"
+    );
     let pending = h
-        .run(provider.call(request.clone()).block(BlockNumberOrTag::Pending.into()))
+        .run(
+            provider
+                .call(request.clone())
+                .block(BlockNumberOrTag::Pending.into()),
+        )
         .unwrap();
-    assert_eq!(read(&pending), (head.number + 1, next), "pending: the next block's");
+    assert_eq!(
+        read(&pending),
+        (head.number + 1, next),
+        "pending: the next block's"
+    );
     // Nothing was consumed: the next block still gets the set time, and latest is unchanged.
     let again = h
-        .run(provider.call(request).block(BlockNumberOrTag::Latest.into()))
+        .run(
+            provider
+                .call(request)
+                .block(BlockNumberOrTag::Latest.into()),
+        )
         .unwrap();
     assert_eq!(read(&again), (head.number, head.timestamp));
     let _: Value = h.run(provider.raw_request("evm_mine".into(), ())).unwrap();

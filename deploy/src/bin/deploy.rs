@@ -80,16 +80,15 @@ fn run(name: &str, rpc_url: Option<String>, out: &std::path::Path) -> Result<(),
         "== Deploying the mutual to `{name}` on {} from {deployer} ==",
         chain.describe()
     );
-    let (_, steps, record) =
-        network::deploy_network(
-            out,
-            name,
-            &network,
-            &config,
-            chain.as_mut(),
-            Box::new(progress_line),
-        )
-            .map_err(|e| e.to_string())?;
+    let (_, steps, record) = network::deploy_network(
+        out,
+        name,
+        &network,
+        &config,
+        chain.as_mut(),
+        Box::new(progress_line),
+    )
+    .map_err(|e| e.to_string())?;
     let done = steps.iter().filter(|s| s.gas_used.is_some()).count();
     let gas: u64 = steps.iter().filter_map(|s| s.gas_used).sum();
     if done == 0 {
@@ -103,10 +102,6 @@ fn run(name: &str, rpc_url: Option<String>, out: &std::path::Path) -> Result<(),
             contract.name, contract.address, contract.codehash, contract.code_bytes
         );
     }
-    println!(
-        "  wrote {} (block {})",
-        out.display(),
-        record.block
-    );
+    println!("  wrote {} (block {})", out.display(), record.block);
     Ok(())
 }

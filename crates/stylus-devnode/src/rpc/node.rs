@@ -122,7 +122,9 @@ impl Clock {
 
     /// What [`Clock::next_block_timestamp`] would answer now, without consuming a set time.
     fn peek_next_block_timestamp(&self, parent: u64) -> u64 {
-        self.next_timestamp.unwrap_or_else(|| self.now()).max(parent)
+        self.next_timestamp
+            .unwrap_or_else(|| self.now())
+            .max(parent)
     }
 }
 

@@ -11,6 +11,7 @@
 //!   key). Run it with `--test-threads=1`: the worlds share the node. Scenarios that move time
 //!   are skipped, saying so, on a node without the dev methods.
 
+use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
@@ -154,8 +155,10 @@ impl World {
         if self.chain.has_dev_methods() {
             return false;
         }
-        eprintln!(
-            "skipped: {scenario} moves time, which {} cannot (no evm_increaseTime)",
+        // Written to the stream itself: libtest captures `eprintln!` of passing tests.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: {scenario} (it moves time, which {} cannot: no evm_increaseTime)",
             self.chain.describe()
         );
         true

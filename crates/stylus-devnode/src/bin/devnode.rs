@@ -13,12 +13,14 @@ use stylus_devnode::{
 
 const USAGE: &str = "\
 Usage: devnode [--host HOST] [--port PORT] [--block-time SECS] [--state FILE] [--balance ETH]
+               [--no-dev-methods]
 
   --host HOST        interface to listen on (default 127.0.0.1)
   --port PORT        port (default 8547; 0 = any free port)
   --block-time SECS  seal a block every SECS seconds (default: one block per transaction)
   --state FILE       load the chain from FILE at start if it exists, save it there on exit
   --balance ETH      balance of each dev account on a fresh chain (default 100000)
+  --no-dev-methods   answer evm_*/anvil_*/hardhat_* 'method not found', as a Nitro node does
   -h, --help         this text";
 
 fn parse(args: &[String]) -> Result<ServerConfig, String> {
@@ -53,6 +55,7 @@ fn parse(args: &[String]) -> Result<ServerConfig, String> {
                     .map_err(|e| format!("--balance: {e}"))?;
                 config.dev_balance_wei = U256::from(eth) * U256::from(10u64).pow(U256::from(18));
             }
+            "--no-dev-methods" => config.dev_methods = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
@@ -76,6 +79,7 @@ fn main() -> ExitCode {
     let balance_wei = config.dev_balance_wei;
     let block_time = config.block_time;
     let state_file = config.state_file.clone();
+    let dev_methods = config.dev_methods;
     let server = match rpc::start(config) {
         Ok(server) => server,
         Err(error) => {
@@ -93,6 +97,9 @@ fn main() -> ExitCode {
     match block_time {
         Some(period) => println!("mining        a block every {} s", period.as_secs_f64()),
         None => println!("mining        a block per transaction"),
+    }
+    if !dev_methods {
+        println!("dev methods   off (evm_*, anvil_*, hardhat_* answer \"method not found\")");
     }
     match &state_file {
         Some(path) if server.loaded_state() => {

@@ -62,8 +62,15 @@ fn flexible_u64(value: &Value) -> Result<u64, ErrorObjectOwned> {
 
 type Handler = fn(&mut Params<'_>, &SharedNode) -> Result<Value, ErrorObjectOwned>;
 
-/// The module with every method.
-pub fn module(node: SharedNode) -> RpcModule<SharedNode> {
+/// Whether `method` is one of the anvil/Hardhat dev methods.
+pub fn is_dev_method(method: &str) -> bool {
+    ["evm_", "anvil_", "hardhat_"]
+        .iter()
+        .any(|prefix| method.starts_with(prefix))
+}
+
+/// The module with every method (the dev methods only with `dev_methods`).
+pub fn module(node: SharedNode, dev_methods: bool) -> RpcModule<SharedNode> {
     let mut module = RpcModule::new(node);
     let methods: &[(&'static str, Handler)] = &[
         ("web3_clientVersion", |_, _| to_json(client_version())),
@@ -188,6 +195,9 @@ pub fn module(node: SharedNode) -> RpcModule<SharedNode> {
         ("hardhat_setBalance", set_balance),
     ];
     for (name, handler) in methods {
+        if !dev_methods && is_dev_method(name) {
+            continue;
+        }
         let handler = *handler;
         let registered = module.register_method(name, move |params, node, _| {
             let mut params = params;

@@ -50,6 +50,10 @@ pub struct ServerConfig {
     pub state_file: Option<PathBuf>,
     /// Balance of each dev account on a fresh chain.
     pub dev_balance_wei: U256,
+    /// Serve the anvil/Hardhat dev methods (`evm_*`, `anvil_*`, `hardhat_*`); off, the server
+    /// answers them "method not found", as a Nitro node does, so that clients' paths for real
+    /// nodes can be tested.
+    pub dev_methods: bool,
 }
 
 impl Default for ServerConfig {
@@ -60,6 +64,7 @@ impl Default for ServerConfig {
             block_time: None,
             state_file: None,
             dev_balance_wei: default_dev_balance_wei(),
+            dev_methods: true,
         }
     }
 }
@@ -103,7 +108,7 @@ pub fn start(config: ServerConfig) -> io::Result<RunningServer> {
         .thread_name("devnode-rpc")
         .enable_all()
         .build()?;
-    let module = api::module(node.clone());
+    let module = api::module(node.clone(), config.dev_methods);
     let address = format!("{}:{}", config.host, config.port);
     let rpc_config = JsonRpcConfig::builder()
         .max_request_body_size(64 * 1024 * 1024)

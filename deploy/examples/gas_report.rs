@@ -6,13 +6,12 @@
 
 use alloy_primitives::{Address, U256};
 use mutual_deploy::{
-    address_of_seed, deploy, fund_deployment, join_call, send, signer_of_seed, tokens, Chain,
-    DeployConfig, DeployFailure, Protocol, Unrecorded,
+    address_of_seed, deploy, fund_deployment, join_call, send, signer_of_seed, swap_call, tokens,
+    Chain, DeployConfig, DeployFailure, Protocol, Unrecorded,
 };
 use mutual_interfaces::{
     membership::{abi::IMembership, DEFAULT_JOINING_FEE_ETH},
     nxm_token::abi::INxmToken,
-    ramm::abi::IRamm,
 };
 use stylus_devnode::Devnode;
 
@@ -114,11 +113,7 @@ fn lifecycle(cached: bool) -> Result<Vec<u64>, DeployFailure> {
         )
     };
     let swap = |chain: &mut dyn Chain, who: Address, eth_in: U256, nxm_in: U256| {
-        let call = IRamm::swapCall {
-            nxmIn: nxm_in,
-            minAmountOut: U256::ZERO,
-            deadline: U256::from(chain.timestamp() + 600),
-        };
+        let call = swap_call(chain, nxm_in, U256::ZERO);
         send(chain, "swap", who, protocol.ramm, eth_in, &call)
     };
     let Protocol {

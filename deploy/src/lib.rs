@@ -25,7 +25,9 @@ use mutual_interfaces::{
     nxm_token::abi::INxmToken,
     ramm::abi::IRamm,
 };
-use stylus_devnode::{CONSTRUCTOR_SELECTOR, STYLUS_DEPLOYER_ADDRESS};
+use stylus_devnode::deployer::deployed_address;
+use stylus_devnode::initcode::deploy_init_code;
+use stylus_devnode::CONSTRUCTOR_SELECTOR;
 
 pub mod chain;
 pub mod network;
@@ -254,15 +256,6 @@ pub struct Unrecorded;
 
 impl Progress for Unrecorded {}
 
-/// The address the StylusDeployer gives a contract created with `salt` and `init_data` from
-/// `code`: CREATE2 from the deployer with salt `keccak256(salt ‖ init_data)`.
-pub fn predicted_address(code: &[u8], init_data: &[u8], salt: B256) -> Address {
-    let mut salted = salt.to_vec();
-    salted.extend_from_slice(init_data);
-    let init_code_hash = keccak256(stylus_devnode::initcode::deploy_init_code(code));
-    STYLUS_DEPLOYER_ADDRESS.create2(keccak256(salted), init_code_hash)
-}
-
 /// Builds (or loads the cached) contracts and deploys them from `config.governance` through the
 /// StylusDeployer (create + activate + constructor in one transaction each, so that no
 /// constructor is ever left open), wires their trusted addresses, seeds the capital pool, admits
@@ -324,7 +317,8 @@ pub fn deploy(
             })?;
         let init_data: Bytes = [CONSTRUCTOR_SELECTOR.as_slice(), &args].concat().into();
         let salt = keccak256([config.salt.as_slice(), package.as_bytes()].concat());
-        let predicted = predicted_address(&built.code, &init_data, salt);
+        // CREATE2 (the salt, a keccak digest, is not zero; the nonce only serves CREATE).
+        let predicted = deployed_address(&deploy_init_code(&built.code), &init_data, salt, 0);
         let codehash = keccak256(&built.code);
         let name = format!("deploy {package} (create + activate + constructor)");
         let existing = chain.code(predicted);
@@ -672,6 +666,16 @@ pub fn join_call(
         nonce,
         deadline,
         signature,
+    }
+}
+
+/// A RAMM `swap` of `nxm_in` NXM for ETH — or, with `nxm_in` zero, of the ETH sent with it for
+/// NXM — paying at least `min_out`, valid for ten minutes of the chain's time.
+pub fn swap_call(chain: &mut dyn Chain, nxm_in: U256, min_out: U256) -> IRamm::swapCall {
+    IRamm::swapCall {
+        nxmIn: nxm_in,
+        minAmountOut: min_out,
+        deadline: U256::from(chain.timestamp() + 600),
     }
 }
 

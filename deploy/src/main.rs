@@ -15,8 +15,8 @@ use std::time::Duration;
 
 use alloy_primitives::{keccak256, Address, U256};
 use mutual_deploy::{
-    address_of_seed, deploy, fund_deployment, join_call, network, send, signer_of_seed, tokens,
-    view, Chain, DeployConfig, DeployFailure, Protocol, RpcChain, Unrecorded, WAD,
+    address_of_seed, deploy, fund_deployment, join_call, network, send, signer_of_seed, swap_call,
+    tokens, view, Chain, DeployConfig, DeployFailure, Protocol, RpcChain, Unrecorded, WAD,
 };
 use mutual_interfaces::{
     capital_pool::abi::ICapitalPool, membership::abi::IMembership, nxm_token::abi::INxmToken,
@@ -143,12 +143,7 @@ fn swap(
     value_wei: U256,
     nxm_in: U256,
 ) -> Result<mutual_deploy::Tx<U256>, DeployFailure> {
-    let deadline = U256::from(node.timestamp() + 600);
-    let call = IRamm::swapCall {
-        nxmIn: nxm_in,
-        minAmountOut: U256::ZERO,
-        deadline,
-    };
+    let call = swap_call(node, nxm_in, U256::ZERO);
     send(node, "swap", who, protocol.ramm, value_wei, &call)
 }
 

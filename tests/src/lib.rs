@@ -18,8 +18,8 @@ use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use mutual_deploy::{
-    deploy, fund_deployment, join_call, signer_of_seed, tokens, Chain, DeployConfig, Outcome,
-    Protocol, RpcChain, Unrecorded,
+    deploy, fund_deployment, join_call, signer_of_seed, swap_call, tokens, Chain, DeployConfig,
+    Outcome, Protocol, RpcChain, Unrecorded,
 };
 use mutual_interfaces::{
     capital_pool::abi::ICapitalPool,
@@ -195,9 +195,8 @@ impl World {
     /// # Panics
     /// If the call reverts.
     pub fn view<C: SolCall>(&mut self, to: Address, call: &C) -> C::Return {
-        let outcome = self.chain.call(Address::ZERO, to, call.abi_encode().into());
-        assert!(outcome.status, "view reverted: {}", outcome.return_data);
-        C::abi_decode_returns(&outcome.return_data).expect("the view's return decodes")
+        mutual_deploy::view(self.chain.as_mut(), "a view", to, call)
+            .unwrap_or_else(|e| panic!("{e}"))
     }
 
     /// `member` joins with a fresh approval and the joining fee.
@@ -227,11 +226,7 @@ impl World {
         nxm_in: U256,
         min_out: U256,
     ) -> Outcome {
-        let call = IRamm::swapCall {
-            nxmIn: nxm_in,
-            minAmountOut: min_out,
-            deadline: U256::from(self.chain.timestamp() + 600),
-        };
+        let call = swap_call(self.chain.as_mut(), nxm_in, min_out);
         let ramm = self.protocol.ramm;
         self.send(member, ramm, eth_in, &call)
     }

@@ -32,11 +32,8 @@ scripts/export-abi.sh --check
 # A real client: viem (pinned in clients/viem) against the devnode server.
 scripts/viem-test.sh
 
-# The end-to-end scenarios again, over JSON-RPC: the e2e binaries of the build above (`cargo test
-# -p protocol-e2e` would resolve features for that package alone and rebuild ~100 crates).
-e2e_binaries=$(cargo test -q --workspace --ignore-rust-version --no-run --message-format=json \
-  | grep '"compiler-artifact"' | grep 'protocol-e2e@' \
-  | grep -o '"executable":"[^"]*"' | cut -d'"' -f4)
+# The end-to-end scenarios again, over JSON-RPC: the e2e test binaries of the build above.
+e2e_binaries=$(scripts/built-executables.sh | awk -F'\t' '$1 == "protocol-e2e" && $4 == "test" { print $5 }')
 [[ -n "$e2e_binaries" ]] || { echo "test.sh: no end-to-end test binary found" >&2; exit 1; }
 if [[ -n "${RPC_URL:-}" ]]; then
   echo "== end-to-end scenarios against $RPC_URL (one at a time: they share the node) =="

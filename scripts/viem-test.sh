@@ -30,21 +30,13 @@ fi
 echo "viem-test: viem $(node -p "require('./$client/node_modules/viem/package.json').version"), node $(node --version) ($(elapsed))"
 
 # 2. The server and the deployer as the test build (`cargo test --workspace`) builds them: a no-op
-# after scripts/test.sh's test step. (`cargo run -p stylus-devnode` / `-p mutual-deploy` would
-# resolve the dependencies' features per package, not unified over the workspace, and rebuild
-# some 150 units — alloy, jsonrpsee, tokio, wasmi, secp256k1 — for the same two binaries.)
-echo "viem-test: cargo test --workspace --no-run (the devnode and deploy binaries)"
-bins=$(cargo test -q --workspace --ignore-rust-version --no-run \
-         --message-format=json-render-diagnostics | node -e '
-  const bins = {}
-  for (const line of require("fs").readFileSync(0, "utf8").split("\n")) {
-    if (!line.startsWith("{")) continue
-    const m = JSON.parse(line)
-    if (m.reason === "compiler-artifact" && m.executable && !m.profile.test
-        && m.target.kind.includes("bin")) bins[m.target.name] = m.executable
-  }
-  if (!bins.devnode || !bins.deploy) { console.error("no devnode or deploy binary built"); process.exit(1) }
-  console.log(`${bins.devnode}\n${bins.deploy}`)')
+# after scripts/test.sh's test step (see scripts/built-executables.sh).
+echo "viem-test: the devnode and deploy binaries of the workspace's test build"
+bins=$(scripts/built-executables.sh | awk -F'\t' '
+  $1 == "stylus-devnode" && $3 == "devnode" && $4 == "bin" { devnode = $5 }
+  $1 == "mutual-deploy" && $3 == "deploy" && $4 == "bin" { deploy = $5 }
+  END { if (devnode == "" || deploy == "") exit 1; print devnode; print deploy }') \
+  || { echo "viem-test: no devnode or deploy binary built" >&2; exit 1; }
 { read -r devnode; read -r deploy; } <<<"$bins"
 
 # The server, on a free port.

@@ -230,8 +230,21 @@ pub struct DeployStep {
     pub name: String,
     /// Gas used; `None` when an earlier run had done it (the step was skipped).
     pub gas_used: Option<u64>,
-    /// For a contract: its address, codehash and deployed code size in bytes.
-    pub contract: Option<(Address, B256, usize)>,
+    /// For a contract deployment: what was deployed.
+    pub contract: Option<DeployedContract>,
+}
+
+/// A contract a [`DeployStep`] deployed (or found deployed).
+#[derive(Clone, Copy, Debug)]
+pub struct DeployedContract {
+    /// The contract crate (one of [`CONTRACTS`]).
+    pub package: &'static str,
+    /// Its address.
+    pub address: Address,
+    /// `keccak256` of its code.
+    pub codehash: B256,
+    /// Deployed code size in bytes.
+    pub code_bytes: usize,
 }
 
 /// Follows a deployment: says which wiring steps an earlier run completed, and hears of each
@@ -355,7 +368,12 @@ pub fn deploy(
             DeployStep {
                 name,
                 gas_used,
-                contract: Some((predicted, codehash, built.code.len())),
+                contract: Some(DeployedContract {
+                    package,
+                    address: predicted,
+                    codehash,
+                    code_bytes: built.code.len(),
+                }),
             },
         )?;
     }

@@ -156,8 +156,8 @@ fn run(cached: bool, rpc_url: Option<&str>) -> Result<(), DeployFailure> {
     println!("== Deploying the mutual on {} ==", node.describe());
     let (protocol, steps) = deploy(node, &config, &mut Unrecorded)?;
     for step in &steps {
-        let size = step.contract.map_or_else(String::new, |(_, _, bytes)| {
-            format!("  ({bytes} bytes deployed)")
+        let size = step.contract.map_or_else(String::new, |contract| {
+            format!("  ({} bytes deployed)", contract.code_bytes)
         });
         let gas = step.gas_used.unwrap_or(0);
         println!("  {:<58} {gas:>10} gas{size}", step.name);

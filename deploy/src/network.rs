@@ -386,21 +386,15 @@ impl Progress for Journal {
         (self.on_step)(step);
         self.record.block = block;
         match step.contract {
-            Some((address, codehash, code_bytes)) => {
+            Some(contract) => {
                 if step.gas_used.is_some() {
                     self.earlier_steps.clear();
                 }
-                let name = step
-                    .name
-                    .strip_prefix("deploy ")
-                    .and_then(|rest| rest.split(' ').next())
-                    .unwrap_or(&step.name)
-                    .to_string();
                 self.record.contracts.push(ContractRecord {
-                    name,
-                    address,
-                    codehash,
-                    code_bytes,
+                    name: contract.package.to_string(),
+                    address: contract.address,
+                    codehash: contract.codehash,
+                    code_bytes: contract.code_bytes,
                     gas_used: step.gas_used,
                 });
             }

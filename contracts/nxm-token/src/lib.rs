@@ -6,11 +6,15 @@
 //! * Anyone: read views; `approve` and `permit` (a valid owner signature) for their own NXM.
 //! * Holders: `transfer` and `transferFrom` (with allowance) **to members only**. The sender is
 //!   not checked (as in Nexus Mutual V2); with membership's rule that a member leaves only with
-//!   zero NXM and a switch moves the whole balance, no non-member holds NXM today.
+//!   zero NXM and a switch moves the whole balance, no non-member holds NXM except the operator
+//!   contracts that keep it in custody (the staking pool's stake and rewards).
 //! * The **membership** contract: the member flags (`setMember`, `switchMember`) and the
 //!   pause (`setPaused`).
-//! * **Operator** contracts (capital pool, staking, claims, governance): `mint` to members and
-//!   `operatorBurn` from any account without allowance.
+//! * **Operator** contracts (capital pool, staking, cover, claims, governance): `mint` to
+//!   members, `operatorBurn` from any account and `operatorTransfer` from any account to a
+//!   member, without allowance. An operator may also mint or move NXM to **itself**: the staking
+//!   pool holds the staked NXM and the minted rewards in its own balance and pays them out with
+//!   `transfer`, which, like every holder's transfer, reaches members only.
 //! * **Governance**: `setMembership`, `setOperator`, `setGovernance`.
 //!
 //! # Member flags live here, written by membership
@@ -182,6 +186,7 @@ impl NxmToken {
     pub fn transfer(&mut self, to: Address, amount_nxm: U256) -> NxmResult<bool> {
         self.require_not_paused()?;
         let from = self.vm().msg_sender();
+        self.require_member(to)?;
         self.move_nxm(from, to, amount_nxm)?;
         Ok(true)
     }
@@ -230,7 +235,8 @@ impl NxmToken {
                 },
             ));
         }
-        // All remaining checks happen inside `move_nxm` before its first write.
+        self.require_member(to)?;
+        // The balance check happens inside `move_nxm` before its first write.
         self.move_nxm(from, to, amount_nxm)?;
         if allowed_nxm != U256::MAX {
             self.allowances
@@ -394,19 +400,20 @@ impl NxmToken {
 
     // ----- Operators -----
 
-    /// Creates `amount_nxm` for the member `to`. Operators only.
+    /// Creates `amount_nxm` for the member `to`, or for the calling operator itself (the
+    /// staking pool's minted rewards). Operators only.
     ///
     /// # Errors
     /// * `Unauthorized(caller)` unless the caller is an operator.
     /// * `Paused()` while NXM movements are paused.
-    /// * `NotMember(to)` if `to` is not a member.
+    /// * `NotMember(to)` if `to` is neither a member nor the caller.
     /// * `SupplyOverflow(supply, amount_nxm)` if the total supply would overflow.
     ///
     /// # Events
     /// * `Transfer(0, to, amount_nxm)`.
     pub fn mint(&mut self, to: Address, amount_nxm: U256) -> NxmResult<()> {
         self.require_operator()?;
-        self.require_member(to)?;
+        self.require_operator_receiver(to)?;
         let supply_nxm = self.total_supply_nxm.get();
         let Some(new_supply_nxm) = supply_nxm.checked_add(amount_nxm) else {
             return Err(NxmTokenError::SupplyOverflow(SupplyOverflow {
@@ -451,6 +458,31 @@ impl NxmToken {
             value: amount_nxm,
         });
         Ok(())
+    }
+
+    /// Moves `amount_nxm` from `from` to `to` without an allowance. Operators only. `to` must
+    /// be a member, or the calling operator itself: an operator takes NXM into its own custody
+    /// (stake deposited in the staking pool) and pays it back out with `transfer`, to members
+    /// only. Trust as for `operatorBurn`: the operator moves the NXM of the member calling it
+    /// (a deposit, a commission paid in NXM) or NXM the protocol rules assign.
+    ///
+    /// # Errors
+    /// * `Unauthorized(caller)` unless the caller is an operator.
+    /// * `Paused()` while NXM movements are paused.
+    /// * `NotMember(to)` if `to` is neither a member nor the caller.
+    /// * `InsufficientBalance(from, balance, amount_nxm)` if `from` holds too little.
+    ///
+    /// # Events
+    /// * `Transfer(from, to, amount_nxm)`.
+    pub fn operator_transfer(
+        &mut self,
+        from: Address,
+        to: Address,
+        amount_nxm: U256,
+    ) -> NxmResult<()> {
+        self.require_operator()?;
+        self.require_operator_receiver(to)?;
+        self.move_nxm(from, to, amount_nxm)
     }
 
     /// Whether `account` is an operator contract.
@@ -600,11 +632,20 @@ impl NxmToken {
         Ok(balance_nxm)
     }
 
-    /// Moves `amount_nxm` from `from` to the member `to` and logs `Transfer`. Checks the
-    /// receiver and the balance before writing anything. The caller checks the pause.
+    /// Reverts with `NotMember(account)` unless `account` is a member or the calling operator
+    /// itself (the caller has passed `require_operator`).
+    #[inline(never)]
+    fn require_operator_receiver(&self, account: Address) -> NxmResult<()> {
+        if account == self.vm().msg_sender() {
+            return Ok(());
+        }
+        self.require_member(account)
+    }
+
+    /// Moves `amount_nxm` from `from` to `to` and logs `Transfer`. Checks the balance before
+    /// writing anything; the caller checks the receiver and the pause.
     #[inline(never)]
     fn move_nxm(&mut self, from: Address, to: Address, amount_nxm: U256) -> NxmResult<()> {
-        self.require_member(to)?;
         let from_balance_nxm = self.balance_at_least(from, amount_nxm)?;
         self.balances.insert(from, from_balance_nxm - amount_nxm);
         // Read after the write above, so `from == to` nets to zero. Cannot overflow (≤ supply).

@@ -542,6 +542,105 @@ fn operator_burn_reverts_on_bad_input() {
     });
 }
 
+#[test]
+fn operator_mints_into_its_own_custody_only() {
+    let (vm, mut token) = setup();
+    vm.set_sender(OPERATOR);
+    token.mint(OPERATOR, nxm(7)).unwrap();
+    assert_eq!(token.balance_of(OPERATOR), nxm(7));
+    assert_eq!(token.total_supply(), nxm(107));
+    assert_logs(
+        &vm,
+        vec![log_of(Transfer {
+            from: Address::ZERO,
+            to: OPERATOR,
+            value: nxm(7),
+        })],
+    );
+    // Another operator is not a member: an operator mints only to itself or to members.
+    vm.set_sender(GOVERNANCE);
+    token.set_operator(CAROL, true).unwrap();
+    vm.set_sender(OPERATOR);
+    reverts(&vm, &mut token, not_member(CAROL), |t| t.mint(CAROL, nxm(1)));
+}
+
+#[test]
+fn operator_transfers_without_allowance_to_members_and_itself() {
+    let (vm, mut token) = setup();
+    vm.set_sender(OPERATOR);
+    token.operator_transfer(alice(), OPERATOR, nxm(30)).unwrap();
+    token.operator_transfer(alice(), BOB, nxm(20)).unwrap();
+    assert_eq!(token.balance_of(alice()), nxm(50));
+    assert_eq!(token.balance_of(OPERATOR), nxm(30));
+    assert_eq!(token.balance_of(BOB), nxm(20));
+    assert_eq!(token.total_supply(), nxm(100));
+    assert_eq!(token.allowance(alice(), OPERATOR), U256::ZERO);
+    assert_logs(
+        &vm,
+        vec![
+            log_of(Transfer {
+                from: alice(),
+                to: OPERATOR,
+                value: nxm(30),
+            }),
+            log_of(Transfer {
+                from: alice(),
+                to: BOB,
+                value: nxm(20),
+            }),
+        ],
+    );
+    // The custody pays out with a plain transfer, to members only.
+    token.transfer(BOB, nxm(30)).unwrap();
+    assert_eq!(token.balance_of(OPERATOR), U256::ZERO);
+    assert_eq!(token.balance_of(BOB), nxm(50));
+}
+
+#[test]
+fn operator_transfer_reverts_on_bad_input() {
+    let (vm, mut token) = setup();
+    for caller in [GOVERNANCE, MEMBERSHIP, alice()] {
+        vm.set_sender(caller);
+        reverts(&vm, &mut token, unauthorized(caller), |t| {
+            t.operator_transfer(alice(), BOB, nxm(1))
+        });
+    }
+    vm.set_sender(OPERATOR);
+    reverts(&vm, &mut token, not_member(CAROL), |t| {
+        t.operator_transfer(alice(), CAROL, nxm(1))
+    });
+    let short = NxmTokenError::InsufficientBalance(InsufficientBalance {
+        account: alice(),
+        balance: nxm(100),
+        needed: nxm(101),
+    });
+    reverts(&vm, &mut token, short, |t| {
+        t.operator_transfer(alice(), BOB, nxm(101))
+    });
+    pause(&vm, &mut token);
+    vm.set_sender(OPERATOR);
+    reverts(&vm, &mut token, paused(), |t| {
+        t.operator_transfer(alice(), BOB, nxm(1))
+    });
+}
+
+#[test]
+fn holders_cannot_send_to_an_operator() {
+    // Only the operator itself takes NXM into its custody: a member's transfer to an operator
+    // contract (which would strand the NXM there) is refused like any non-member receiver.
+    let (vm, mut token) = setup();
+    vm.set_sender(alice());
+    reverts(&vm, &mut token, not_member(OPERATOR), |t| {
+        t.transfer(OPERATOR, nxm(1))
+    });
+    token.approve(BOB, nxm(5)).unwrap();
+    vm.clear_mocks();
+    vm.set_sender(BOB);
+    reverts(&vm, &mut token, not_member(OPERATOR), |t| {
+        t.transfer_from(alice(), OPERATOR, nxm(1))
+    });
+}
+
 // ----- ERC-20 transfers: members only receive -----
 
 #[test]
@@ -1148,6 +1247,14 @@ fn every_interface_method_routes_with_its_abi() {
             amountNxm: nxm(1),
         },
     );
+    route(
+        &mut token,
+        operatorTransferCall {
+            from: BOB,
+            to: alice(),
+            amountNxm: nxm(1),
+        },
+    );
     vm.set_sender(MEMBERSHIP);
     route(
         &mut token,
@@ -1181,7 +1288,7 @@ fn every_interface_method_routes_with_its_abi() {
     );
     assert!(token.paused() && token.is_member(STRANGER) && token.is_operator(CAROL));
     assert_eq!((token.membership(), token.governance()), (CAROL, CAROL));
-    assert_eq!(token.balance_of(BOB), nxm(15));
+    assert_eq!(token.balance_of(BOB), nxm(14));
 }
 
 #[test]

@@ -23,10 +23,15 @@ extern crate alloc;
 
 pub mod capital_pool;
 pub mod common;
+pub mod cover;
+pub mod cover_products;
 pub mod membership;
 pub mod nxm_token;
+pub mod position_nft;
 pub mod ramm;
 pub mod signatures;
+pub mod staking_pool;
+pub mod staking_products;
 
 /// Declares a contract interface once and expands it for both contract-to-contract calls
 /// (`sol_interface!`) and off-chain use (`abi` module with alloy's `sol!`).

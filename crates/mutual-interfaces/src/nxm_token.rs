@@ -48,6 +48,7 @@ crate::contract_interface! {
         // Operator contracts only.
         function mint(address to, uint256 amountNxm) external;
         function operatorBurn(address from, uint256 amountNxm) external;
+        function operatorTransfer(address from, address to, uint256 amountNxm) external;
         function isOperator(address account) external view returns (bool);
 
         // Governance only.

@@ -45,7 +45,9 @@ if (constructorSignature) {
       license || '// SPDX-License-Identifier: UNLICENSED',
       pragma,
       '',
-      `contract Constructor { ${constructorSignature} {} }`,
+      // A constructor's reference parameters live in memory: the SDK prints `calldata` for its
+      // strings and bytes (as for functions), which solc rejects in a constructor.
+      `contract Constructor { ${constructorSignature.replace(/ calldata /g, ' memory ')} {} }`,
       '',
     ].join('\n'),
   };

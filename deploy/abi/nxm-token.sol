@@ -45,6 +45,8 @@ interface INxmToken {
 
     function operatorBurn(address from, uint256 amount_nxm) external;
 
+    function operatorTransfer(address from, address to, uint256 amount_nxm) external;
+
     function isOperator(address account) external view returns (bool);
 
     function setOperator(address operator, bool enabled) external;

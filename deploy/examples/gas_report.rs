@@ -10,8 +10,12 @@ use mutual_deploy::{
     Chain, DeployConfig, DeployFailure, Protocol, Unrecorded,
 };
 use mutual_interfaces::{
+    cover::abi::ICover,
     membership::{abi::IMembership, DEFAULT_JOINING_FEE_ETH},
     nxm_token::abi::INxmToken,
+    pool_registry::abi::IPoolRegistry,
+    staking_pool::abi::IStakingPool,
+    staking_products::abi::IStakingProducts,
 };
 use stylus_devnode::Devnode;
 
@@ -68,7 +72,306 @@ const OPERATIONS: [Operation; 11] = [
     },
 ];
 
+/// The underwriting lifecycle's operations, in the order [`underwriting`] runs them.
+const UNDERWRITING: [Operation; 12] = [
+    Operation {
+        name: "create a staking pool (1 product)",
+        v2: Some(("StakingProducts.createStakingPool, 1 product", 404_913)),
+    },
+    Operation {
+        name: "deposit, first into the pool (mints the position NFT)",
+        v2: Some(("StakingPool.depositTo, first deposit", 287_414)),
+    },
+    Operation {
+        name: "deposit, a later staker (mints the position NFT)",
+        v2: Some(("StakingPool.depositTo, later staker", 213_398)),
+    },
+    Operation {
+        name: "set the pool's products (1 product)",
+        v2: Some(("StakingProducts.setProducts, 1 product", 124_253)),
+    },
+    Operation {
+        name: "buy cover, ETH, 1 pool, first of the product in the pool",
+        v2: Some(("Cover.buyCover ETH, 1 pool, first", 805_210)),
+    },
+    Operation {
+        name: "buy cover, ETH, 1 pool",
+        v2: Some(("Cover.buyCover ETH, 1 pool, subsequent", 646_242)),
+    },
+    Operation {
+        name: "buy cover, paid in NXM, 1 pool",
+        v2: Some(("Cover.buyCover paid in NXM, 1 pool", 655_164)),
+    },
+    Operation {
+        name: "buy cover, ETH, 10 % commission",
+        v2: Some(("Cover.buyCover ETH with 10 % commission", 655_461)),
+    },
+    Operation {
+        name: "edit cover (extend + increase, 1 pool)",
+        v2: Some(("Cover.buyCover edit", 825_438)),
+    },
+    Operation {
+        name: "extend a deposit to the next tranche",
+        v2: Some(("StakingPool.extendDeposit", 199_512)),
+    },
+    Operation {
+        name: "expire a cover (1 allocation)",
+        v2: Some(("Cover.expireCover", 253_956)),
+    },
+    Operation {
+        name: "withdraw stake + rewards (1 expired tranche)",
+        v2: Some(("StakingPool.withdraw", 142_411)),
+    },
+];
+
 const DAY_SECS: u64 = 86_400;
+
+/// An ETH cover of `amount` on product 0 from pool 1 for 91 days (`cover_id` 0: new, else the
+/// cover to edit), paid in `payment_asset` (0 ETH, 255 NXM) up to `max_premium`, with
+/// `commission_bps` to `destination`. ETH sent beyond the premium is refunded.
+fn cover_order(
+    owner: Address,
+    cover_id: U256,
+    amount: U256,
+    max_premium: U256,
+    (payment_asset, commission_bps, destination): (u8, u16, Address),
+) -> ICover::buyCoverCall {
+    ICover::buyCoverCall {
+        params: (
+            cover_id,
+            owner,
+            U256::ZERO,
+            U256::ZERO,
+            amount,
+            U256::from(91 * DAY_SECS),
+            max_premium,
+            U256::from(payment_asset),
+            U256::from(commission_bps),
+            destination,
+            String::new(),
+        ),
+        poolAllocations: vec![(U256::from(1), amount)],
+    }
+}
+
+/// Runs the underwriting lifecycle on a fresh deployment: a pool, two stakers, covers bought
+/// every way, an edit, an extension, an expiry and a withdrawal; the gas of each of
+/// [`UNDERWRITING`].
+fn underwriting(cached: bool) -> Result<Vec<u64>, DeployFailure> {
+    let mut node = Devnode::new();
+    let config = DeployConfig::default();
+    fund_deployment(&mut node, &config)?;
+    let (protocol, _) = deploy(&mut node, &config, &mut Unrecorded)?;
+    let chain: &mut dyn Chain = &mut node;
+    if cached {
+        for (_, program) in protocol.contracts() {
+            chain.cache_program(program)?;
+        }
+    }
+    let founder = config.founder.address();
+    let [stella, sam, bob, dan] = ["stella", "sam", "bob", "dan"].map(|name| {
+        chain.add_signer(&signer_of_seed(name.as_bytes()));
+        address_of_seed(name.as_bytes())
+    });
+    for (nonce, account) in [stella, sam, bob, dan].into_iter().enumerate() {
+        chain.fund(account, tokens(10_000))?;
+        let deadline = U256::from(chain.timestamp() + 3_600);
+        let call = join_call(
+            chain,
+            &config,
+            &protocol,
+            account,
+            U256::from(nonce + 1),
+            deadline,
+        );
+        send(
+            chain,
+            "join",
+            account,
+            protocol.membership,
+            DEFAULT_JOINING_FEE_ETH,
+            &call,
+        )?;
+        let gift = INxmToken::transferCall {
+            to: account,
+            amountNxm: tokens(100_000),
+        };
+        send(
+            chain,
+            "transfer",
+            founder,
+            protocol.nxm_token,
+            U256::ZERO,
+            &gift,
+        )?;
+    }
+    let Protocol {
+        staking_pool,
+        pool_registry,
+        staking_products,
+        cover,
+        ..
+    } = protocol;
+    let mut gas = Vec::new();
+    let create = IPoolRegistry::createPoolCall {
+        isPrivate: false,
+        initialFeePercent: U256::from(10),
+        maxFeePercent: U256::from(20),
+        products: vec![(U256::ZERO, U256::from(100), U256::from(200))],
+        metadataUri: "ipfs://pool".into(),
+    };
+    gas.push(
+        send(
+            chain,
+            "createPool",
+            stella,
+            pool_registry,
+            U256::ZERO,
+            &create,
+        )?
+        .outcome
+        .gas_used,
+    );
+    let tranche = chain.timestamp() / (91 * DAY_SECS) + 2;
+    let deposit = |who: Address| IStakingPool::depositToCall {
+        poolId: U256::from(1),
+        amountNxm: tokens(50_000),
+        trancheId: U256::from(tranche),
+        tokenId: U256::ZERO,
+        destination: who,
+    };
+    gas.push(
+        send(
+            chain,
+            "deposit",
+            stella,
+            staking_pool,
+            U256::ZERO,
+            &deposit(stella),
+        )?
+        .outcome
+        .gas_used,
+    );
+    gas.push(
+        send(
+            chain,
+            "deposit",
+            sam,
+            staking_pool,
+            U256::ZERO,
+            &deposit(sam),
+        )?
+        .outcome
+        .gas_used,
+    );
+    let set_products = IStakingProducts::setProductsCall {
+        poolId: U256::from(1),
+        products: vec![(U256::ZERO, U256::from(90), U256::from(250))],
+    };
+    gas.push(
+        send(
+            chain,
+            "setProducts",
+            stella,
+            staking_products,
+            U256::ZERO,
+            &set_products,
+        )?
+        .outcome
+        .gas_used,
+    );
+    let in_eth = (0, 0, Address::ZERO);
+    let eth = cover_order(bob, U256::ZERO, tokens(10), tokens(10), in_eth);
+    let first = send(chain, "buyCover", bob, cover, tokens(10), &eth)?;
+    gas.push(first.outcome.gas_used);
+    gas.push(
+        send(chain, "buyCover", bob, cover, tokens(10), &eth)?
+            .outcome
+            .gas_used,
+    );
+    let in_nxm = cover_order(
+        bob,
+        U256::ZERO,
+        tokens(10),
+        tokens(1_000),
+        (255, 0, Address::ZERO),
+    );
+    gas.push(
+        send(chain, "buyCover (NXM)", bob, cover, U256::ZERO, &in_nxm)?
+            .outcome
+            .gas_used,
+    );
+    let commission = cover_order(bob, U256::ZERO, tokens(10), tokens(10), (0, 1_000, dan));
+    gas.push(
+        send(
+            chain,
+            "buyCover (commission)",
+            bob,
+            cover,
+            tokens(10),
+            &commission,
+        )?
+        .outcome
+        .gas_used,
+    );
+    chain.advance_time(10 * DAY_SECS)?;
+    let edit = cover_order(bob, first.value, tokens(20), tokens(20), in_eth);
+    gas.push(
+        send(chain, "buyCover (edit)", bob, cover, tokens(20), &edit)?
+            .outcome
+            .gas_used,
+    );
+    let extend = IStakingPool::extendDepositCall {
+        tokenId: U256::from(2),
+        fromTrancheId: U256::from(tranche),
+        toTrancheId: U256::from(tranche + 1),
+        topUpNxm: U256::ZERO,
+    };
+    gas.push(
+        send(
+            chain,
+            "extendDeposit",
+            sam,
+            staking_pool,
+            U256::ZERO,
+            &extend,
+        )?
+        .outcome
+        .gas_used,
+    );
+    chain.advance_time(82 * DAY_SECS)?;
+    let expire = ICover::expireCoverCall {
+        coverId: U256::from(2),
+    };
+    gas.push(
+        send(chain, "expireCover", dan, cover, U256::ZERO, &expire)?
+            .outcome
+            .gas_used,
+    );
+    let end = (tranche + 1) * 91 * DAY_SECS;
+    let now = chain.timestamp();
+    chain.advance_time(end - now + 1)?;
+    let withdraw = IStakingPool::withdrawCall {
+        poolId: U256::from(1),
+        tokenId: U256::from(1),
+        withdrawStake: true,
+        withdrawRewards: true,
+        trancheIds: vec![U256::from(tranche)],
+    };
+    gas.push(
+        send(
+            chain,
+            "withdraw",
+            stella,
+            staking_pool,
+            U256::ZERO,
+            &withdraw,
+        )?
+        .outcome
+        .gas_used,
+    );
+    Ok(gas)
+}
 
 /// Runs the lifecycle on a fresh deployment; the gas of each of [`OPERATIONS`].
 fn lifecycle(cached: bool) -> Result<Vec<u64>, DeployFailure> {
@@ -187,8 +490,10 @@ fn percent(gas: u64, v2: u64) -> String {
 }
 
 fn main() -> Result<(), DeployFailure> {
-    let uncached = lifecycle(false)?;
-    let cached = lifecycle(true)?;
+    let mut uncached = lifecycle(false)?;
+    let mut cached = lifecycle(true)?;
+    uncached.extend(underwriting(false)?);
+    cached.extend(underwriting(true)?);
     println!("| operation | uncached | cached | Nexus Mutual V2 | uncached / cached vs V2 |");
     println!("|---|---:|---:|---:|---:|");
     let thousands = |n: u64| {
@@ -203,7 +508,12 @@ fn main() -> Result<(), DeployFailure> {
         out
     };
     let mut over_half = Vec::new();
-    for ((op, u), c) in OPERATIONS.iter().zip(&uncached).zip(&cached) {
+    for ((op, u), c) in OPERATIONS
+        .iter()
+        .chain(&UNDERWRITING)
+        .zip(&uncached)
+        .zip(&cached)
+    {
         let (v2, ratio) = match op.v2 {
             Some((name, v2)) => {
                 if *c * 2 > v2 {

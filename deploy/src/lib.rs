@@ -21,9 +21,15 @@ use alloy_sol_types::{SolCall, SolValue};
 use k256::ecdsa::SigningKey;
 use mutual_interfaces::{
     capital_pool::abi::ICapitalPool,
+    cover::abi::ICover,
+    cover_products::{abi::ICoverProducts, ASSET_BIT_ETH, NEW_ID},
     membership::{abi::IMembership, approval_digest, DEFAULT_JOINING_FEE_ETH},
     nxm_token::abi::INxmToken,
+    pool_registry::abi::IPoolRegistry,
+    position_nft::abi::IPositionNft,
     ramm::abi::IRamm,
+    staking_pool::abi::IStakingPool,
+    staking_products::abi::IStakingProducts,
 };
 use stylus_devnode::deployer::deployed_address;
 use stylus_devnode::initcode::deploy_init_code;
@@ -44,8 +50,24 @@ pub fn tokens(x: u64) -> U256 {
     U256::from(x) * U256::from(WAD)
 }
 
-/// The contract crates the protocol deploys, in deployment order.
-pub const CONTRACTS: [&str; 4] = ["nxm-token", "membership", "capital-pool", "ramm"];
+/// The contracts the protocol deploys, in deployment order, as (deployment name, contract
+/// crate): one crate may be deployed more than once (`position-nft` for covers and for stake
+/// positions), so deployments are named apart from their crates.
+pub const CONTRACTS: [(&str, &str); 13] = [
+    ("nxm-token", "nxm-token"),
+    ("membership", "membership"),
+    ("capital-pool", "capital-pool"),
+    ("ramm", "ramm"),
+    ("cover-nft", "position-nft"),
+    ("stake-nft", "position-nft"),
+    ("cover-products", "cover-products"),
+    ("staking-pool", "staking-pool"),
+    ("staking-products", "staking-products"),
+    ("cover", "cover"),
+    ("cover-viewer", "cover-viewer"),
+    ("staking-viewer", "staking-viewer"),
+    ("pool-registry", "pool-registry"),
+];
 
 /// The repository root (the workspace this crate belongs to).
 pub fn workspace_root() -> PathBuf {
@@ -120,10 +142,66 @@ pub struct DeployConfig {
     pub genesis_book_value_wad: U256,
     /// The RAMM's launch state and limits.
     pub ramm: RammLaunch,
-    /// CREATE2 salt of the deployment: contract `c` is created with salt
-    /// `keccak256(salt ‖ c)`, so its address is known before it is deployed and a re-run finds it.
+    /// The staking and cover contracts' time unit and the launch catalogue.
+    pub cover: CoverLaunch,
+    /// CREATE2 salt of the deployment: the contract deployed as `name` (see [`CONTRACTS`]) is
+    /// created with salt `keccak256(salt ‖ name)`, so its address is known before it is
+    /// deployed and a re-run finds it.
     pub salt: B256,
 }
+
+/// The staking-pool, staking-products and cover contracts' launch parameters, and the catalogue
+/// the deployment lists (one product type, two products; the advisory board and governance
+/// edit it afterwards).
+#[derive(Clone, Copy, Debug)]
+pub struct CoverLaunch {
+    /// Seconds in a staking and cover "day": tranches are 91 days, buckets 28, cover periods
+    /// 28 to 365, active-cover buckets 7, the price decays 2 % a day (86 400 on real networks,
+    /// small on devnets so that a lifecycle runs in minutes).
+    pub day_secs: u64,
+    /// The grace period of the launch catalogue's product type, in seconds (claims may be
+    /// filed this long after a cover ends).
+    pub grace_period_secs: u64,
+}
+
+impl CoverLaunch {
+    /// `day_secs` with a 30-day grace period (V2's test fixtures' protocol cover).
+    pub fn with_day(day_secs: u64) -> Self {
+        Self {
+            day_secs,
+            grace_period_secs: 30 * day_secs,
+        }
+    }
+}
+
+/// The launch catalogue's products, in id order: (name, initial price bps, fixed price, cover
+/// assets bitmap). Both have the default 1 % minimum price and no capacity reduction.
+pub const LAUNCH_PRODUCTS: [(&str, u16, bool, u8); 2] = [
+    ("protocol cover (dynamic price)", 250, false, 0),
+    (
+        "custody cover (fixed price, ETH only)",
+        200,
+        true,
+        ASSET_BIT_ETH,
+    ),
+];
+
+/// The NFT collections' names, symbols and token URI bases: (deployment, name, symbol, base).
+/// Governance can change the base (`setBaseUri`) once a metadata service exists.
+pub const NFT_COLLECTIONS: [(&str, &str, &str, &str); 2] = [
+    (
+        "cover-nft",
+        "Mutual Cover",
+        "MCOVER",
+        "https://nft.mutual.invalid/cover/",
+    ),
+    (
+        "stake-nft",
+        "Mutual Stake Position",
+        "MSTAKE",
+        "https://nft.mutual.invalid/stake/",
+    ),
+];
 
 /// The RAMM's constructor arguments (protocol-reference §3b); its circuit-breaker limits start
 /// at V2's 22 000 ETH / 250 000 NXM (`ramm::INITIAL_*_LIMIT`), changed by governance.
@@ -171,6 +249,7 @@ impl Default for DeployConfig {
             seed_eth: tokens(20_000),
             genesis_book_value_wad: book_value,
             ramm: RammLaunch::at_equilibrium(86_400, book_value, tokens(5_000), tokens(43_835)),
+            cover: CoverLaunch::with_day(86_400),
             salt: B256::ZERO,
         }
     }
@@ -209,17 +288,75 @@ pub struct Protocol {
     pub capital_pool: Address,
     /// The NXM market.
     pub ramm: Address,
+    /// Cover NFTs (`position-nft`, minted by the cover contract).
+    pub cover_nft: Address,
+    /// Stake-position NFTs (`position-nft`, minted by the staking pools).
+    pub stake_nft: Address,
+    /// The product catalogue.
+    pub cover_products: Address,
+    /// Every staking pool's stake, rewards and burns.
+    pub staking_pool: Address,
+    /// Every staking pool's products, prices and allocations.
+    pub staking_products: Address,
+    /// Cover purchase, edits and expiry.
+    pub cover: Address,
+    /// The cover contract's dApp views (premium quotes, covers, allocations, active cover).
+    pub cover_viewer: Address,
+    /// The staking pools' dApp views (pools, tranches, positions, withdrawable amounts).
+    pub staking_viewer: Address,
+    /// Pool creation and metadata.
+    pub pool_registry: Address,
 }
 
 impl Protocol {
-    /// Every contract as (crate name, address), in [`CONTRACTS`] order.
-    pub fn contracts(&self) -> [(&'static str, Address); 4] {
-        [
-            (CONTRACTS[0], self.nxm_token),
-            (CONTRACTS[1], self.membership),
-            (CONTRACTS[2], self.capital_pool),
-            (CONTRACTS[3], self.ramm),
-        ]
+    /// The protocol at these addresses, in [`CONTRACTS`] order.
+    fn at(addresses: &[Address; CONTRACTS.len()]) -> Self {
+        let [nxm_token, membership, capital_pool, ramm, cover_nft, stake_nft, cover_products, staking_pool, staking_products, cover, cover_viewer, staking_viewer, pool_registry] =
+            *addresses;
+        Self {
+            nxm_token,
+            membership,
+            capital_pool,
+            ramm,
+            cover_nft,
+            stake_nft,
+            cover_products,
+            staking_pool,
+            staking_products,
+            cover,
+            cover_viewer,
+            staking_viewer,
+            pool_registry,
+        }
+    }
+
+    /// Every contract as (deployment name, address), in [`CONTRACTS`] order.
+    pub fn contracts(&self) -> [(&'static str, Address); CONTRACTS.len()] {
+        let addresses = [
+            self.nxm_token,
+            self.membership,
+            self.capital_pool,
+            self.ramm,
+            self.cover_nft,
+            self.stake_nft,
+            self.cover_products,
+            self.staking_pool,
+            self.staking_products,
+            self.cover,
+            self.cover_viewer,
+            self.staking_viewer,
+            self.pool_registry,
+        ];
+        core::array::from_fn(|i| (CONTRACTS[i].0, addresses[i]))
+    }
+
+    /// The protocol from (deployment name, address) pairs, when every contract is named.
+    pub fn from_named(named: &[(String, Address)]) -> Option<Self> {
+        let mut addresses = [Address::ZERO; CONTRACTS.len()];
+        for (slot, (name, _)) in addresses.iter_mut().zip(CONTRACTS) {
+            *slot = named.iter().find(|(n, _)| n == name)?.1;
+        }
+        Some(Self::at(&addresses))
     }
 }
 
@@ -237,7 +374,9 @@ pub struct DeployStep {
 /// A contract a [`DeployStep`] deployed (or found deployed).
 #[derive(Clone, Copy, Debug)]
 pub struct DeployedContract {
-    /// The contract crate (one of [`CONTRACTS`]).
+    /// The deployment's name (one of [`CONTRACTS`]).
+    pub name: &'static str,
+    /// Its contract crate.
     pub package: &'static str,
     /// Its address.
     pub address: Address,
@@ -306,45 +445,71 @@ pub fn deploy(
         steps.push(step);
         Ok::<_, DeployFailure>(())
     };
-    let mut addresses = Vec::with_capacity(CONTRACTS.len());
+    let mut addresses = [Address::ZERO; CONTRACTS.len()];
     let launch = &config.ramm;
-    let constructor_args = [
-        (gov,).abi_encode_params(),
-        (gov, config.kyc.address()).abi_encode_params(),
-        (gov, config.mcr_floor_eth).abi_encode_params(),
+    let day_secs = config.cover.day_secs;
+    let nft = |i: usize| {
+        let (_, name, symbol, base_uri) = NFT_COLLECTIONS[i];
         (
+            name.to_string(),
+            symbol.to_string(),
+            base_uri.to_string(),
             gov,
-            launch.day_secs,
-            launch.eth_reserve,
-            launch.budget_eth,
-            launch.spot_price_a,
-            launch.spot_price_b,
         )
-            .abi_encode_params(),
-    ];
-    for (package, args) in CONTRACTS.iter().zip(constructor_args) {
+            .abi_encode_params()
+    };
+    // A contract's constructor arguments; `deployed` holds the addresses of the contracts
+    // before it in `CONTRACTS` (a viewer is told the contract it reads).
+    let constructor_args = |name: &str, deployed: &[Address]| -> Vec<u8> {
+        let address_of = |wanted: &str| {
+            let index = CONTRACTS.iter().position(|(n, _)| *n == wanted);
+            deployed[index.expect("a deployment named in CONTRACTS")]
+        };
+        match name {
+            "nxm-token" | "cover-products" | "pool-registry" => (gov,).abi_encode_params(),
+            "membership" => (gov, config.kyc.address()).abi_encode_params(),
+            "capital-pool" => (gov, config.mcr_floor_eth).abi_encode_params(),
+            "ramm" => (
+                gov,
+                launch.day_secs,
+                launch.eth_reserve,
+                launch.budget_eth,
+                launch.spot_price_a,
+                launch.spot_price_b,
+            )
+                .abi_encode_params(),
+            "cover-nft" => nft(0),
+            "stake-nft" => nft(1),
+            "staking-pool" | "staking-products" | "cover" => (gov, day_secs).abi_encode_params(),
+            "staking-viewer" => (address_of("staking-pool"),).abi_encode_params(),
+            "cover-viewer" => (address_of("cover"),).abi_encode_params(),
+            other => unreachable!("no constructor arguments for {other}"),
+        }
+    };
+    for (index, (name, package)) in CONTRACTS.into_iter().enumerate() {
         let built =
             stylus_build::load_or_build(&root, package).map_err(|source| DeployFailure::Build {
-                package: (*package).into(),
+                package: package.into(),
                 source,
             })?;
+        let args = constructor_args(name, &addresses[..index]);
         let init_data: Bytes = [CONSTRUCTOR_SELECTOR.as_slice(), &args].concat().into();
-        let salt = keccak256([config.salt.as_slice(), package.as_bytes()].concat());
+        let salt = keccak256([config.salt.as_slice(), name.as_bytes()].concat());
         // CREATE2 (the salt, a keccak digest, is not zero; the nonce only serves CREATE).
         let predicted = deployed_address(&deploy_init_code(&built.code), &init_data, salt, 0);
         let codehash = keccak256(&built.code);
-        let name = format!("deploy {package} (create + activate + constructor)");
+        let step = format!("deploy {name} (create + activate + constructor)");
         let existing = chain.code(predicted);
         let gas_used = if existing.is_empty() {
             let deployed = chain
                 .deploy_program(gov, &built.code, init_data, U256::ZERO, salt)
                 .map_err(|outcome| DeployFailure::Deploy {
-                    package: (*package).into(),
+                    package: package.into(),
                     outcome,
                 })?;
             if deployed.address != predicted {
                 return Err(DeployFailure::Record {
-                    step: name,
+                    step,
                     why: format!(
                         "the StylusDeployer created {} where {predicted} was predicted",
                         deployed.address
@@ -356,19 +521,20 @@ pub fn deploy(
             None
         } else {
             return Err(DeployFailure::Record {
-                step: name,
+                step,
                 why: format!("{predicted} holds other code than this build of {package}"),
             });
         };
-        addresses.push(predicted);
+        addresses[index] = predicted;
         record(
             chain,
             progress,
             &mut steps,
             DeployStep {
-                name,
+                name: step,
                 gas_used,
                 contract: Some(DeployedContract {
+                    name,
                     package,
                     address: predicted,
                     codehash,
@@ -377,17 +543,20 @@ pub fn deploy(
             },
         )?;
     }
-    let protocol = Protocol {
-        nxm_token: addresses[0],
-        membership: addresses[1],
-        capital_pool: addresses[2],
-        ramm: addresses[3],
-    };
+    let protocol = Protocol::at(&addresses);
     let Protocol {
         nxm_token,
         membership,
         capital_pool,
         ramm,
+        cover_nft,
+        stake_nft,
+        cover_products,
+        staking_pool,
+        staking_products,
+        cover,
+        pool_registry,
+        ..
     } = protocol;
 
     let founder = config.founder.address();
@@ -405,7 +574,12 @@ pub fn deploy(
         operator: gov,
         enabled,
     };
-    let wiring: Vec<(&str, Address, Address, Bytes, U256, OnChain)> = vec![
+    let product_steps: Vec<String> = LAUNCH_PRODUCTS
+        .iter()
+        .enumerate()
+        .map(|(id, (name, ..))| format!("cover-products: product {id} ({name})"))
+        .collect();
+    let mut wiring: Vec<(&str, Address, Address, Bytes, U256, OnChain)> = vec![
         (
             "nxm-token.setMembership",
             gov,
@@ -422,6 +596,32 @@ pub fn deploy(
             nxm_token,
             INxmToken::setOperatorCall {
                 operator: ramm,
+                enabled: true,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "nxm-token.setOperator(staking-pool)",
+            gov,
+            nxm_token,
+            INxmToken::setOperatorCall {
+                operator: staking_pool,
+                enabled: true,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "nxm-token.setOperator(cover)",
+            gov,
+            nxm_token,
+            INxmToken::setOperatorCall {
+                operator: cover,
                 enabled: true,
             }
             .abi_encode()
@@ -449,7 +649,7 @@ pub fn deploy(
             ICapitalPool::setContractsCall {
                 nxmToken: nxm_token,
                 ramm,
-                cover: Address::ZERO,
+                cover,
                 claims: Address::ZERO,
             }
             .abi_encode()
@@ -471,6 +671,146 @@ pub fn deploy(
             U256::ZERO,
             OnChain::NotVisible,
         ),
+        (
+            "cover-nft.setMinter(cover)",
+            gov,
+            cover_nft,
+            IPositionNft::setMinterCall { minter: cover }
+                .abi_encode()
+                .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "stake-nft.setMinter(staking-pool)",
+            gov,
+            stake_nft,
+            IPositionNft::setMinterCall {
+                minter: staking_pool,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "cover-products.setContracts",
+            gov,
+            cover_products,
+            ICoverProducts::setContractsCall {
+                membership,
+                stakingPool: staking_pool,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "staking-pool.setContracts",
+            gov,
+            staking_pool,
+            IStakingPool::setContractsCall {
+                nxmToken: nxm_token,
+                stakeNft: stake_nft,
+                stakingProducts: staking_products,
+                cover,
+                poolRegistry: pool_registry,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "pool-registry.setContracts",
+            gov,
+            pool_registry,
+            IPoolRegistry::setContractsCall {
+                nxmToken: nxm_token,
+                stakingPool: staking_pool,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "staking-products.setContracts",
+            gov,
+            staking_products,
+            IStakingProducts::setContractsCall {
+                stakingPool: staking_pool,
+                coverProducts: cover_products,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "cover.setContracts",
+            gov,
+            cover,
+            ICover::setContractsCall {
+                nxmToken: nxm_token,
+                ramm,
+                capitalPool: capital_pool,
+                coverProducts: cover_products,
+                stakingPool: staking_pool,
+                coverNft: cover_nft,
+                claims: Address::ZERO,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "cover-products: product type 0 (protocol)",
+            gov,
+            cover_products,
+            ICoverProducts::setProductTypeCall {
+                productTypeId: NEW_ID,
+                claimMethod: U256::ZERO,
+                gracePeriodSecs: U256::from(config.cover.grace_period_secs),
+                metadataUri: "mutual:product-type/protocol".into(),
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::Catalogue {
+                types: 1,
+                products: 0,
+            },
+        ),
+    ];
+    for (id, (name, initial_price_bps, fixed, assets)) in LAUNCH_PRODUCTS.into_iter().enumerate() {
+        let call = ICoverProducts::setProductCall {
+            productId: NEW_ID,
+            productTypeId: U256::ZERO,
+            minPriceBps: U256::ZERO,
+            initialPriceBps: U256::from(initial_price_bps),
+            capacityReductionBps: U256::ZERO,
+            coverAssets: U256::from(assets),
+            useFixedPrice: fixed,
+            isDeprecated: false,
+            allowedPools: Vec::new(),
+            metadataUri: format!("mutual:product/{name}"),
+        };
+        wiring.push((
+            &product_steps[id],
+            gov,
+            cover_products,
+            call.abi_encode().into(),
+            U256::ZERO,
+            OnChain::Catalogue {
+                types: 1,
+                products: id as u64 + 1,
+            },
+        ));
+    }
+    wiring.extend([
         (
             "seed the capital pool",
             gov,
@@ -526,7 +866,7 @@ pub fn deploy(
             U256::ZERO,
             OnChain::NotVisible,
         ),
-    ];
+    ]);
     for (name, from, to, calldata, value, on_chain) in wiring {
         let gas_used = if progress.was_done(name) || on_chain.is_done(chain, &protocol, config)? {
             None
@@ -561,6 +901,14 @@ enum OnChain {
     FounderIsMember,
     /// The genesis mint: the NXM supply is not zero.
     GenesisMinted,
+    /// A catalogue entry (each creates a new id): the catalogue holds at least `types` product
+    /// types and `products` products.
+    Catalogue {
+        /// Product types the step leaves.
+        types: u64,
+        /// Products the step leaves.
+        products: u64,
+    },
 }
 
 impl OnChain {
@@ -592,6 +940,21 @@ impl OnChain {
                 &INxmToken::totalSupplyCall {},
             )?
             .is_zero(),
+            Self::Catalogue { types, products } => {
+                let (cover_products, count) = (protocol.cover_products, U256::from);
+                view(
+                    chain,
+                    "cover-products.productTypeCount",
+                    cover_products,
+                    &ICoverProducts::productTypeCountCall {},
+                )? >= count(types)
+                    && view(
+                        chain,
+                        "cover-products.productCount",
+                        cover_products,
+                        &ICoverProducts::productCountCall {},
+                    )? >= count(products)
+            }
         })
     }
 }

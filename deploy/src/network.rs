@@ -25,6 +25,9 @@
 //! day_secs = 60                       # minutes instead of days on a devnet
 //! eth_reserve_eth = "50"
 //! budget_eth = "100"
+//! [cover]                             # staking pools, staking products and cover
+//! day_secs = 60                       # tranches 91 "days", buckets 28, cover 28..365
+//! grace_period_secs = 1800            # the launch catalogue's product type
 //! ```
 
 use std::path::{Path, PathBuf};
@@ -35,8 +38,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::chain::{signer_of_seed, Chain};
 use crate::{
-    deploy, keccak256, workspace_root, DeployConfig, DeployFailure, DeployStep, KycAuthority,
-    Progress, Protocol, RammLaunch, CONTRACTS,
+    deploy, keccak256, workspace_root, CoverLaunch, DeployConfig, DeployFailure, DeployStep,
+    KycAuthority, Progress, Protocol, RammLaunch,
 };
 
 /// `deploy/networks/NAME.toml`.
@@ -55,6 +58,18 @@ pub struct NetworkFile {
     pub protocol: ProtocolParams,
     /// RAMM launch parameters.
     pub ramm: RammParams,
+    /// Staking and cover launch parameters.
+    pub cover: CoverParams,
+}
+
+/// `[cover]`: the staking and cover contracts' day and the launch catalogue's grace period.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CoverParams {
+    /// Seconds in a staking and cover "day".
+    pub day_secs: u64,
+    /// The launch product type's grace period, seconds.
+    pub grace_period_secs: u64,
 }
 
 /// The deployment's keys.
@@ -133,8 +148,11 @@ pub struct DeploymentRecord {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "camelCase")]
 pub struct ContractRecord {
-    /// The contract crate (`nxm-token`, …).
+    /// The deployment's name (`nxm-token`, `cover-nft`, …; see [`crate::CONTRACTS`]).
     pub name: String,
+    /// Its contract crate (`position-nft` for both NFT collections); the ABI is
+    /// `deploy/abi/<package>.json`.
+    pub package: String,
     /// Its address.
     pub address: Address,
     /// `keccak256` of its code.
@@ -160,18 +178,12 @@ pub struct StepRecord {
 impl DeploymentRecord {
     /// The deployed protocol, when every contract is recorded.
     pub fn protocol(&self) -> Option<Protocol> {
-        let find = |name: &str| {
-            self.contracts
-                .iter()
-                .find(|c| c.name == name)
-                .map(|c| c.address)
-        };
-        Some(Protocol {
-            nxm_token: find(CONTRACTS[0])?,
-            membership: find(CONTRACTS[1])?,
-            capital_pool: find(CONTRACTS[2])?,
-            ramm: find(CONTRACTS[3])?,
-        })
+        let named: Vec<(String, Address)> = self
+            .contracts
+            .iter()
+            .map(|c| (c.name.clone(), c.address))
+            .collect();
+        Protocol::from_named(&named)
     }
 }
 
@@ -322,6 +334,10 @@ impl NetworkFile {
                 ether("eth_reserve_eth", &self.ramm.eth_reserve_eth, &path)?,
                 ether("budget_eth", &self.ramm.budget_eth, &path)?,
             ),
+            cover: CoverLaunch {
+                day_secs: self.cover.day_secs,
+                grace_period_secs: self.cover.grace_period_secs,
+            },
             salt: keccak256(self.salt.as_bytes()),
         })
     }
@@ -391,7 +407,8 @@ impl Progress for Journal {
                     self.earlier_steps.clear();
                 }
                 self.record.contracts.push(ContractRecord {
-                    name: contract.package.to_string(),
+                    name: contract.name.to_string(),
+                    package: contract.package.to_string(),
                     address: contract.address,
                     codehash: contract.codehash,
                     code_bytes: contract.code_bytes,

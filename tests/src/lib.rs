@@ -23,9 +23,14 @@ use mutual_deploy::{
 };
 use mutual_interfaces::{
     capital_pool::abi::ICapitalPool,
+    cover::abi::ICover,
+    cover_viewer::abi::ICoverViewer,
     membership::{abi::IMembership, DEFAULT_JOINING_FEE_ETH},
     nxm_token::abi::INxmToken,
+    pool_registry::abi::IPoolRegistry,
     ramm::abi::IRamm,
+    staking_pool::abi::IStakingPool,
+    staking_viewer::abi::IStakingViewer,
 };
 use stylus_devnode::rpc::{self, RunningServer, ServerConfig};
 use stylus_devnode::{rpc::accounts::NITRO_DEV_KEY, Devnode};
@@ -357,6 +362,233 @@ impl World {
             receipt.return_data
         );
         receipt
+    }
+}
+
+/// A cover purchase as `buyCover` takes it (see [`World::buy_cover_tx`]).
+#[derive(Clone, Debug)]
+pub struct CoverOrder {
+    /// 0 for a new cover, else the original cover id to edit.
+    pub cover_id: U256,
+    /// Who receives the cover NFT.
+    pub owner: Address,
+    /// The catalogue's product id.
+    pub product_id: u64,
+    /// 0 = ETH, 255 = NXM.
+    pub cover_asset: u8,
+    /// Cover amount in the cover asset (wei).
+    pub amount: U256,
+    /// Cover period, seconds.
+    pub period_secs: u64,
+    /// The most the buyer pays, premium plus commission, in the payment asset.
+    pub max_premium: U256,
+    /// 0 = the cover asset (ETH), 255 = NXM.
+    pub payment_asset: u8,
+    /// Commission, bps of what the buyer pays.
+    pub commission_bps: u16,
+    /// Who receives the commission.
+    pub commission_destination: Address,
+    /// `(pool id, cover amount in the asset)` per pool.
+    pub pools: Vec<(u64, U256)>,
+}
+
+impl CoverOrder {
+    /// A new ETH cover of `amount_eth` on `product_id` for `period_secs` from one pool, paid in
+    /// ETH, with no commission and a premium cap of `amount_eth`.
+    pub fn eth(
+        owner: Address,
+        product_id: u64,
+        pool_id: u64,
+        amount_eth: U256,
+        period_secs: u64,
+    ) -> Self {
+        Self {
+            cover_id: U256::ZERO,
+            owner,
+            product_id,
+            cover_asset: 0,
+            amount: amount_eth,
+            period_secs,
+            max_premium: amount_eth,
+            payment_asset: 0,
+            commission_bps: 0,
+            commission_destination: Address::ZERO,
+            pools: vec![(pool_id, amount_eth)],
+        }
+    }
+
+    /// The `buyCover` call.
+    pub fn call(&self) -> ICover::buyCoverCall {
+        ICover::buyCoverCall {
+            params: (
+                self.cover_id,
+                self.owner,
+                U256::from(self.product_id),
+                U256::from(self.cover_asset),
+                self.amount,
+                U256::from(self.period_secs),
+                self.max_premium,
+                U256::from(self.payment_asset),
+                U256::from(self.commission_bps),
+                self.commission_destination,
+                String::new(),
+            ),
+            poolAllocations: self
+                .pools
+                .iter()
+                .map(|&(pool, amount)| (U256::from(pool), amount))
+                .collect(),
+        }
+    }
+}
+
+impl World {
+    /// `manager` creates a pool (fee and max fee in whole percent) listing `products` as
+    /// `(product id, target weight, target price bps)`; returns the pool id.
+    ///
+    /// # Panics
+    /// If it reverts.
+    pub fn create_pool(
+        &mut self,
+        manager: Address,
+        is_private: bool,
+        fee_percent: u64,
+        max_fee_percent: u64,
+        products: &[(u64, u64, u64)],
+    ) -> (U256, Outcome) {
+        let call = IPoolRegistry::createPoolCall {
+            isPrivate: is_private,
+            initialFeePercent: U256::from(fee_percent),
+            maxFeePercent: U256::from(max_fee_percent),
+            products: products
+                .iter()
+                .map(|&(id, weight, price)| (U256::from(id), U256::from(weight), U256::from(price)))
+                .collect(),
+            metadataUri: "ipfs://pool".into(),
+        };
+        let registry = self.protocol.pool_registry;
+        let receipt = self.send(manager, registry, U256::ZERO, &call);
+        assert!(receipt.status, "createPool failed: {}", receipt.return_data);
+        let id = IPoolRegistry::createPoolCall::abi_decode_returns(&receipt.return_data)
+            .expect("createPool returns");
+        (id, receipt)
+    }
+
+    /// `staker` deposits `amount_nxm` into `tranche_id` of `pool_id` (`token_id` 0: a new
+    /// position for the staker); the receipt.
+    pub fn deposit_tx(
+        &mut self,
+        staker: Address,
+        pool_id: U256,
+        amount_nxm: U256,
+        tranche_id: u64,
+        token_id: U256,
+    ) -> Outcome {
+        let call = IStakingPool::depositToCall {
+            poolId: pool_id,
+            amountNxm: amount_nxm,
+            trancheId: U256::from(tranche_id),
+            tokenId: token_id,
+            destination: staker,
+        };
+        let staking = self.protocol.staking_pool;
+        self.send(staker, staking, U256::ZERO, &call)
+    }
+
+    /// `staker` deposits into a new position; returns the position's token id.
+    ///
+    /// # Panics
+    /// If it reverts.
+    pub fn deposit(
+        &mut self,
+        staker: Address,
+        pool_id: U256,
+        amount_nxm: U256,
+        tranche_id: u64,
+    ) -> (U256, Outcome) {
+        let receipt = self.deposit_tx(staker, pool_id, amount_nxm, tranche_id, U256::ZERO);
+        assert!(receipt.status, "depositTo failed: {}", receipt.return_data);
+        let id = IStakingPool::depositToCall::abi_decode_returns(&receipt.return_data)
+            .expect("depositTo returns");
+        (id, receipt)
+    }
+
+    /// The current tranche id of the staking pools (91 staking days each).
+    pub fn current_tranche(&mut self) -> u64 {
+        self.chain.timestamp() / (91 * self.config.cover.day_secs)
+    }
+
+    /// `buyer` sends `order` with `value` wei; the receipt.
+    pub fn buy_cover_tx(&mut self, buyer: Address, order: &CoverOrder, value: U256) -> Outcome {
+        let cover = self.protocol.cover;
+        self.send(buyer, cover, value, &order.call())
+    }
+
+    /// `buyer` buys `order` sending `value` wei; returns the new cover id.
+    ///
+    /// # Panics
+    /// If it reverts.
+    pub fn buy_cover(
+        &mut self,
+        buyer: Address,
+        order: &CoverOrder,
+        value: U256,
+    ) -> (U256, Outcome) {
+        let receipt = self.buy_cover_tx(buyer, order, value);
+        assert!(receipt.status, "buyCover failed: {}", receipt.return_data);
+        let id = ICover::buyCoverCall::abi_decode_returns(&receipt.return_data)
+            .expect("buyCover returns");
+        (id, receipt)
+    }
+
+    /// `(premium in the cover asset, premium in NXM)` the cover viewer quotes for `order` now.
+    pub fn quote_cover(&mut self, order: &CoverOrder) -> (U256, U256) {
+        let viewer = self.protocol.cover_viewer;
+        let quote = self.view(
+            viewer,
+            &ICoverViewer::quotePremiumCall {
+                productId: U256::from(order.product_id),
+                coverAsset: U256::from(order.cover_asset),
+                periodSecs: U256::from(order.period_secs),
+                poolAllocations: order.call().poolAllocations,
+            },
+        );
+        (quote._0, quote._1)
+    }
+
+    /// `(stake, rewards)` position `token_id` could withdraw from `tranche_id` of `pool_id` now.
+    pub fn withdrawable(&mut self, pool_id: U256, token_id: U256, tranche_id: u64) -> (U256, U256) {
+        let viewer = self.protocol.staking_viewer;
+        let out = self.view(
+            viewer,
+            &IStakingViewer::withdrawableCall {
+                poolId: pool_id,
+                tokenId: token_id,
+                trancheId: U256::from(tranche_id),
+            },
+        );
+        (out._0, out._1)
+    }
+
+    /// `owner` withdraws from position `token_id` of `pool_id` in `tranches`; the receipt.
+    pub fn withdraw_tx(
+        &mut self,
+        owner: Address,
+        pool_id: U256,
+        token_id: U256,
+        stake: bool,
+        rewards: bool,
+        tranches: &[u64],
+    ) -> Outcome {
+        let call = IStakingPool::withdrawCall {
+            poolId: pool_id,
+            tokenId: token_id,
+            withdrawStake: stake,
+            withdrawRewards: rewards,
+            trancheIds: tranches.iter().map(|&t| U256::from(t)).collect(),
+        };
+        let staking = self.protocol.staking_pool;
+        self.send(owner, staking, U256::ZERO, &call)
     }
 }
 

@@ -11,6 +11,13 @@
 // An interface cannot declare a constructor, so the constructor's entry comes from compiling
 // `contract Constructor { <signature> {} }` next to the interface (solc gives an abstract
 // contract's ABI no constructor; the stub's own warnings, unused parameters, are not shown).
+//
+// Tuples: the SDK prints a Rust tuple parameter or return as an anonymous Solidity tuple type
+// (`(uint256,address)[] memory`), which Solidity has no syntax for. Before compiling, each
+// distinct tuple shape becomes a struct `Tuple<n>` with fields `_0`, `_1`, … declared inside the
+// interface: the ABI (types, selectors, encodings) is the same, its components are named `_i`.
+// (A function returning one tuple array is printed as `returns (a,b)[] memory`: the list's own
+// parentheses are restored first.)
 'use strict';
 
 const fs = require('fs');
@@ -25,7 +32,7 @@ function fail(message) {
 const [interfacePath, constructorPath] = process.argv.slice(2);
 if (!interfacePath) fail('usage: node tools/solc/abi.js INTERFACE.sol [CONSTRUCTOR.txt]');
 
-const interfaceSource = fs.readFileSync(interfacePath, 'utf8');
+const interfaceSource = namedTuples(fs.readFileSync(interfacePath, 'utf8'));
 const constructorSignature = constructorPath
   ? fs.readFileSync(constructorPath, 'utf8').trim()
   : '';
@@ -51,6 +58,74 @@ if (constructorSignature) {
       '',
     ].join('\n'),
   };
+}
+
+// Replaces every anonymous tuple type of `source` with a struct declared in its interface.
+function namedTuples(source) {
+  const structs = new Map(); // field types joined by ',' -> struct name
+  // The index of the `)` closing the `(` at `open`.
+  const closing = (text, open) => {
+    let depth = 0;
+    for (let i = open; i < text.length; i += 1) {
+      if (text[i] === '(') depth += 1;
+      if (text[i] === ')' && (depth -= 1) === 0) return i;
+    }
+    fail(`unbalanced parentheses in ${interfacePath}`);
+  };
+  // The struct for the tuple `(a,b,...)` (inner tuples first).
+  const structFor = (tuple) => {
+    const inner = rewrite(tuple.slice(1, -1));
+    const key = inner.replace(/\s+/g, '');
+    if (!structs.has(key)) {
+      const fields = [];
+      let depth = 0;
+      let start = 0;
+      for (let i = 0; i <= inner.length; i += 1) {
+        if (i === inner.length || (inner[i] === ',' && depth === 0)) {
+          // A struct field has no data location (the SDK prints `string calldata` inside tuples).
+          fields.push(inner.slice(start, i).trim().replace(/\s+(memory|calldata)$/, ''));
+          start = i + 1;
+        } else if (inner[i] === '(') depth += 1;
+        else if (inner[i] === ')') depth -= 1;
+      }
+      structs.set(key, { name: `Tuple${structs.size}`, fields });
+    }
+    return structs.get(key).name;
+  };
+  // `text` with each tuple type (a `(` where a type starts: after `(` or `,`) replaced.
+  function rewrite(text) {
+    let out = '';
+    for (let i = 0; i < text.length; i += 1) {
+      const before = out.trimEnd();
+      const typeStarts = text[i] === '(' && (before.endsWith('(') || before.endsWith(','));
+      if (!typeStarts) {
+        out += text[i];
+        continue;
+      }
+      const end = closing(text, i);
+      out += structFor(text.slice(i, end + 1));
+      i = end;
+      // A struct parameter needs a data location; arrays of tuples already have one.
+      const rest = text.slice(i + 1);
+      const suffix = rest.match(/^((\[\d*\])*)\s*(memory|calldata)?/);
+      if (!suffix[3]) {
+        out += `${suffix[1]} memory`;
+        i += suffix[1].length;
+      }
+    }
+    return out;
+  }
+  // A lone tuple-array return is printed without its list's parentheses
+  // (`returns (uint256,address)[] memory;`): put them back around the type.
+  source = source.replace(/returns \(([^;]*)\)((\[\d*\])+) memory;/g, 'returns (($1)$2 memory);');
+  const body = source.indexOf('{');
+  if (body < 0) return source;
+  const rewritten = rewrite(source.slice(body));
+  if (structs.size === 0) return source;
+  const declarations = [...structs.values()]
+    .map(({ name, fields }) => `    struct ${name} { ${fields.map((type, i) => `${type} _${i};`).join(' ')} }\n`)
+    .join('');
+  return `${source.slice(0, body + 1)}\n${declarations}${rewritten.slice(1)}`;
 }
 
 const input = {

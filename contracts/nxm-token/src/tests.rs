@@ -561,7 +561,9 @@ fn operator_mints_into_its_own_custody_only() {
     vm.set_sender(GOVERNANCE);
     token.set_operator(CAROL, true).unwrap();
     vm.set_sender(OPERATOR);
-    reverts(&vm, &mut token, not_member(CAROL), |t| t.mint(CAROL, nxm(1)));
+    reverts(&vm, &mut token, not_member(CAROL), |t| {
+        t.mint(CAROL, nxm(1))
+    });
 }
 
 #[test]

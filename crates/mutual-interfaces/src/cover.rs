@@ -13,6 +13,9 @@
 //! * **the claims contract**: `burnStake` on a claim payout;
 //! * **governance**: `setContracts`, `setGovernance`.
 
+// The generated call methods add the host and the call context to the ABI's arguments.
+#![allow(clippy::too_many_arguments)]
+
 use alloy_sol_types::sol;
 
 pub use crate::common::{
@@ -46,18 +49,13 @@ crate::contract_interface! {
         function setContracts(address nxmToken, address ramm, address capitalPool, address coverProducts, address stakingPool, address coverNft, address claims) external;
         function setGovernance(address newGovernance) external;
 
-        // Views.
-        /// `(premiumInAsset, premiumNxm)` for buying `poolAllocations` of `productId` in
-        /// `coverAsset` for `periodSecs` now (commission excluded), at the RAMM's internal
-        /// price as of now (without updating its TWAP).
-        function quotePremium(uint256 productId, uint256 coverAsset, uint256 periodSecs, (uint256,uint256)[] calldata poolAllocations) external view returns (uint256, uint256);
-        /// `(productId, coverAsset, amount, startSecs, periodSecs, gracePeriodSecs, originalCoverId, latestCoverId)`.
-        function cover(uint256 coverId) external view returns (uint256, uint256, uint256, uint256, uint256, uint256, uint256, uint256);
-        /// `(poolId, coverAmountNxm, premiumNxm, allocationId)` per pool carrying the cover.
-        function coverAllocations(uint256 coverId) external view returns ((uint256,uint256,uint256,uint256)[] memory);
+        // Views. The dApp views (`quotePremium`, `cover`, `coverAllocations`, `activeCover`)
+        // are the cover viewer's (`cover_viewer::ICoverViewer`), read from these records.
+        /// The stored word of each of `keys`, in order: `key = kind << 192 | id` (the
+        /// `cover-records` crate lays the records out and decodes them; kind 0 names header
+        /// word `id`).
+        function records(uint256[] calldata keys) external view returns (uint256[] memory);
         function coverCount() external view returns (uint256);
-        /// Active cover of one asset, expired buckets removed.
-        function activeCover(uint256 coverAsset) external view returns (uint256);
         /// Active cover in ETH: ETH cover plus NXM cover at the last internal price the cover
         /// contract obtained (a view may not move the RAMM's TWAP).
         function totalActiveCoverEth() external view returns (uint256);
@@ -132,4 +130,7 @@ sol! {
     /// A payout of `payoutInAsset` exceeds what remains of the cover, `remainingAmount`.
     #[derive(Debug, PartialEq, Eq)]
     error PayoutExceedsCover(uint256 payoutInAsset, uint256 remainingAmount);
+    /// A "day" of `daySecs` seconds: zero, or so long that 365 of them overflow 32 bits.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidDayLength(uint256 daySecs);
 }

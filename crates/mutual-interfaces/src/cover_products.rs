@@ -11,6 +11,9 @@
 //! * **governance**: `setContracts`, `setGovernance`;
 //! * **anyone**: the views (the cover and staking-products contracts read them).
 
+// The generated call methods add the host and the call context to the ABI's arguments.
+#![allow(clippy::too_many_arguments)]
+
 use alloy_sol_types::sol;
 
 pub use crate::common::{GovernanceChanged, NotAContract, Unauthorized, ZeroAddress};

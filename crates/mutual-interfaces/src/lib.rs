@@ -25,13 +25,16 @@ pub mod capital_pool;
 pub mod common;
 pub mod cover;
 pub mod cover_products;
+pub mod cover_viewer;
 pub mod membership;
 pub mod nxm_token;
+pub mod pool_registry;
 pub mod position_nft;
 pub mod ramm;
 pub mod signatures;
 pub mod staking_pool;
 pub mod staking_products;
+pub mod staking_viewer;
 
 /// Declares a contract interface once and expands it for both contract-to-contract calls
 /// (`sol_interface!`) and off-chain use (`abi` module with alloy's `sol!`).

@@ -1,33 +1,37 @@
 //! Staking pools: members stake NXM in pools that underwrite cover and earn part of the premium
 //! (protocol-reference §6). One contract holds every pool, keyed by pool id (from 1).
 //!
-//! This contract keeps the stake side: pools (manager, fee, privacy, metadata, halt), 91-day
+//! This contract keeps the stake side: pools (manager, fee, privacy, halt), 91-day
 //! tranches, deposits with their stake and reward shares, the reward stream and its per-bucket
 //! cuts, expirations, withdrawals, extensions and burns. Each deposit position is a token of the
 //! stake `position-nft` deployment; each pool's manager fee shares live under token id 0 of that
 //! pool (they follow the manager, they are not a token). The
 //! product side (weights, prices, capacity, allocations) is the `staking-products` contract,
-//! which this one calls on every allocation and deallocation.
+//! which this one calls on every allocation and deallocation. Pool creation and the pools'
+//! metadata are the `pool-registry` contract's (`pool_registry`), which registers each new pool
+//! here (`registerPool`).
 //!
 //! Roles:
-//! * **members**: `createPool` (the caller becomes the manager), `depositTo` (public pools, or
-//!   the manager of a private one);
+//! * **members**: `depositTo` (public pools, or the manager of a private one);
 //! * **owners or approved operators of a stake position**: `extendDeposit`, `withdraw` (paid to
 //!   the position's owner, who must be a member);
-//! * **a pool's manager**: `setPoolFee`, `setPoolPrivacy`, `setPoolMetadata`;
+//! * **a pool's manager**: `setPoolFee`, `setPoolPrivacy`;
+//! * **the pool registry**: `registerPool` (for a member's `IPoolRegistry.createPool`);
 //! * **the cover contract**: `requestAllocation`, `requestDeallocation`, `burnStake`;
 //! * **anyone**: `processExpirations`;
 //! * **governance**: `setContracts`, `setGovernance`.
 
+// `requestAllocation`, `requestDeallocation` and `withdraw` have more than seven parameters
+// once the generated call methods add the host and the call context.
+#![allow(clippy::too_many_arguments)]
+
 use alloy_sol_types::sol;
 
-pub use crate::common::{GovernanceChanged, MathOverflow, NotAContract, NotMember, Unauthorized, ZeroAddress};
+pub use crate::common::{GovernanceChanged, MathOverflow, NotAContract, Unauthorized, ZeroAddress};
 
 crate::contract_interface! {
     interface IStakingPool {
         // Members.
-        /// `products` are `(productId, targetWeight, targetPriceBps)`.
-        function createPool(bool isPrivate, uint256 initialFeePercent, uint256 maxFeePercent, (uint256,uint256,uint256)[] calldata products, string calldata metadataUri) external returns (uint256);
         /// `tokenId` 0 mints a new stake position to `destination`; returns the position's id.
         function depositTo(uint256 poolId, uint256 amountNxm, uint256 trancheId, uint256 tokenId, address destination) external returns (uint256);
 
@@ -40,10 +44,15 @@ crate::contract_interface! {
         // A pool's manager.
         function setPoolFee(uint256 poolId, uint256 newFeePercent) external;
         function setPoolPrivacy(uint256 poolId, bool isPrivate) external;
-        function setPoolMetadata(uint256 poolId, string calldata metadataUri) external;
 
         // Anyone.
         function processExpirations(uint256 poolId) external;
+
+        // The pool registry only.
+        /// Stores a new pool managed by `manager` (the registry has checked its membership and
+        /// the fees) and initializes its `products` `(productId, targetWeight, targetPriceBps)`
+        /// in the staking-products contract; returns the pool's id.
+        function registerPool(address manager, bool isPrivate, uint256 initialFeePercent, uint256 maxFeePercent, (uint256,uint256,uint256)[] calldata products) external returns (uint256 poolId);
 
         // The cover contract only.
         /// Returns `(premiumNxm, allocationId)`.
@@ -56,36 +65,26 @@ crate::contract_interface! {
         function burnStake(uint256 poolId, uint256 allocationId, uint256 burnNxm, uint256 deallocateNxm) external returns (uint256);
 
         // Governance only.
-        function setContracts(address nxmToken, address stakeNft, address stakingProducts, address cover) external;
+        function setContracts(address nxmToken, address stakeNft, address stakingProducts, address cover, address poolRegistry) external;
         function setGovernance(address newGovernance) external;
 
-        // Views (brought to the current block where time matters).
-        /// `(manager, isPrivate, isHalted, feePercent, maxFeePercent, activeStakeNxm, stakeSharesSupply, rewardSharesSupply, rewardPerSecondNxm, accNxmPerRewardShareWad)`.
-        function pool(uint256 poolId) external view returns (address, bool, bool, uint256, uint256, uint256, uint256, uint256, uint256, uint256);
+        // Views (brought to the current block where time matters). The dApp views of pools,
+        // tranches and positions are the staking viewer's (`staking_viewer`).
         function poolCount() external view returns (uint256);
-        function poolMetadata(uint256 poolId) external view returns (string memory);
         function manager(uint256 poolId) external view returns (address);
         /// `(firstActiveTrancheId, stake of each of the 8 tranches from it)`, as after processing expirations.
         function trancheStakes(uint256 poolId) external view returns (uint256, uint256[8] memory);
-        /// `(stakeShares, rewardShares)` of a tranche.
-        function tranche(uint256 poolId, uint256 trancheId) external view returns (uint256, uint256);
-        /// `(accNxmPerRewardShareAtExpiryWad, stakeAtExpiryNxm, stakeSharesSupplyAtExpiry)`; zeros until it expired.
-        function expiredTranche(uint256 poolId, uint256 trancheId) external view returns (uint256, uint256, uint256);
-        /// `(stakeShares, rewardShares, pendingRewardsNxm, lastAccNxmPerRewardShareWad)` of a
-        /// position in a tranche (`tokenId` 0: the pool's fee position).
-        function deposit(uint256 poolId, uint256 tokenId, uint256 trancheId) external view returns (uint256, uint256, uint256, uint256);
         /// The pool of a position (0: no such position).
         function tokenPool(uint256 tokenId) external view returns (uint256);
-        /// `(stakeNxm, rewardsNxm)` a position could withdraw from `trancheId` now.
-        function withdrawable(uint256 poolId, uint256 tokenId, uint256 trancheId) external view returns (uint256, uint256);
-        function contracts() external view returns (address, address, address, address);
+        /// The raw storage words at `keys` (the layout of the `staking-records` crate), zero
+        /// where nothing was written: what the staking viewer computes the dApp views from.
+        function words(uint256[] calldata keys) external view returns (uint256[] memory);
+        function contracts() external view returns (address, address, address, address, address);
         function governance() external view returns (address);
     }
 }
 
 sol! {
-    /// Member `manager` created pool `poolId`.
-    event PoolCreated(uint256 indexed poolId, address indexed manager, bool isPrivate, uint256 initialFeePercent, uint256 maxFeePercent, string metadataUri);
     /// `user` deposited `amountNxm` into `trancheId` of `poolId` for position `tokenId`, which
     /// received `stakeShares` stake shares and `rewardShares` reward shares.
     event StakeDeposited(address indexed user, uint256 indexed poolId, uint256 indexed tokenId, uint256 trancheId, uint256 amountNxm, uint256 stakeShares, uint256 rewardShares);
@@ -113,10 +112,8 @@ sol! {
     event PoolFeeChanged(uint256 indexed poolId, address indexed manager, uint256 newFeePercent);
     /// The manager made the pool private (`true`) or public.
     event PoolPrivacyChanged(uint256 indexed poolId, address indexed manager, bool isPrivate);
-    /// The manager changed the pool's metadata.
-    event PoolMetadataChanged(uint256 indexed poolId, string metadataUri);
     /// Governance set the contracts the staking pools trust.
-    event ContractsSet(address nxmToken, address stakeNft, address stakingProducts, address cover);
+    event ContractsSet(address nxmToken, address stakeNft, address stakingProducts, address cover, address poolRegistry);
 
     /// Pool `poolId` does not exist.
     #[derive(Debug, PartialEq, Eq)]
@@ -133,9 +130,6 @@ sol! {
     /// A fee of `feePercent` % is above the pool's maximum `maxFeePercent` %.
     #[derive(Debug, PartialEq, Eq)]
     error PoolFeeExceedsMax(uint256 feePercent, uint256 maxFeePercent);
-    /// A maximum fee of `maxFeePercent` % is not below 100 %.
-    #[derive(Debug, PartialEq, Eq)]
-    error MaxPoolFeeAbove100(uint256 maxFeePercent);
     /// A zero deposit or top-up where one is needed, or one too small for a single share.
     #[derive(Debug, PartialEq, Eq)]
     error InsufficientDepositAmount(uint256 amountNxm);
@@ -157,7 +151,11 @@ sol! {
     /// `caller` neither owns position `tokenId` nor is approved for it.
     #[derive(Debug, PartialEq, Eq)]
     error NotTokenOwnerOrApproved(address caller, uint256 tokenId);
-    /// A metadata URI is required.
+    /// The constructor's day length `daySecs` is outside 1..=86 400 seconds.
     #[derive(Debug, PartialEq, Eq)]
-    error MetadataRequired();
+    error InvalidDaySecs(uint256 daySecs);
+    /// Pool `poolId` has more bucket starts to process than one call walks: it is processed
+    /// until `processedUntilSecs`; call `processExpirations(poolId)` (again) first.
+    #[derive(Debug, PartialEq, Eq)]
+    error ExpirationsPending(uint256 poolId, uint256 processedUntilSecs);
 }

@@ -12,6 +12,9 @@
 //! * **a pool's manager** (read from the staking-pool contract): `setProducts`;
 //! * **governance**: `setContracts`, `setGovernance`.
 
+// `allocate` takes ten arguments (the generated call stub twelve): the ABI is fixed.
+#![allow(clippy::too_many_arguments)]
+
 use alloy_sol_types::sol;
 
 pub use crate::common::{GovernanceChanged, MathOverflow, NotAContract, Unauthorized, ZeroAddress};
@@ -23,10 +26,13 @@ crate::contract_interface! {
         function initializeProducts(uint256 poolId, (uint256,uint256,uint256)[] calldata products) external;
         /// Allocates `amountNxm` (rounded up to 0.01 NXM) of cover for `periodSecs` from the
         /// earliest tranches alive at cover end + grace; `trancheStakesNxm[i]` is the stake of
-        /// tranche `firstTrancheId + i`. Returns `(premiumNxm, allocationId)`.
+        /// tranche `firstTrancheId + i`. Returns `(premiumNxm, allocationId)`; ids count from 1.
+        /// The allocation is freed when bucket `ceil((now + period + grace) / 28 days)` starts.
         function allocate(uint256 poolId, uint256 productId, uint256 amountNxm, uint256 periodSecs, uint256 gracePeriodSecs, bool useFixedPrice, uint256 capacityReductionBps, uint256 minPriceBps, uint256 firstTrancheId, uint256[8] calldata trancheStakesNxm) external returns (uint256, uint256);
-        /// Frees `amountNxm` of the allocation (everything left if it is at least that), from
-        /// the furthest tranche back.
+        /// Frees `amountNxm` (rounded up to 0.01 NXM) of the allocation (everything left if it
+        /// is at least that), from the furthest tranche back. Once the allocation's expiry
+        /// bucket has been processed its capacity is free already: the call frees nothing and
+        /// succeeds (a cover may be expired any time after its end).
         function deallocate(uint256 poolId, uint256 allocationId, uint256 amountNxm) external;
 
         // A pool's manager.
@@ -51,7 +57,9 @@ crate::contract_interface! {
         function capacity(uint256 poolId, uint256 productId, uint256 periodSecs) external view returns (uint256, uint256, uint256);
         /// `(firstTrancheId, allocated NXM in each of the 8 tranches from it)`, expired buckets removed.
         function trancheAllocations(uint256 poolId, uint256 productId) external view returns (uint256, uint256[8] memory);
-        /// `(poolId, productId, expiryBucketId, firstTrancheId, NXM allocated in each of the 8 tranches from it)`.
+        /// `(poolId, productId, expiryBucketId, firstTrancheId, NXM allocated in each of the 8 tranches from it)`;
+        /// `firstTrancheId` is the first tranche an allocation of that bucket can use,
+        /// `floor((expiryBucketId − 1) · 28 days / 91 days)`; zeros for an unknown id.
         function allocation(uint256 allocationId) external view returns (uint256, uint256, uint256, uint256, uint256[8] memory);
         function contracts() external view returns (address, address);
         function governance() external view returns (address);
@@ -89,7 +97,8 @@ sol! {
     /// A target price of `priceBps` is below the product's minimum `minPriceBps`.
     #[derive(Debug, PartialEq, Eq)]
     error TargetPriceBelowMin(uint256 productId, uint256 priceBps, uint256 minPriceBps);
-    /// Allocation `allocationId` was already freed in full (deallocated, or its bucket expired).
+    /// Allocation `allocationId` was already freed in full by deallocations (after its bucket
+    /// expired a deallocation succeeds, freeing nothing).
     #[derive(Debug, PartialEq, Eq)]
     error AlreadyDeallocated(uint256 allocationId);
     /// Allocation `allocationId` does not exist or belongs to another pool.

@@ -35,7 +35,10 @@ use std::{
 
 use alloy_json_abi::{Function, JsonAbi};
 use alloy_sol_types::SolError;
-use mutual_interfaces::{capital_pool, membership, nxm_token, ramm};
+use mutual_interfaces::{
+    capital_pool, cover, cover_products, cover_viewer, membership, nxm_token, pool_registry,
+    position_nft, ramm, staking_pool, staking_products, staking_viewer,
+};
 
 /// One contract's declarations in this crate.
 struct Contract {
@@ -49,6 +52,9 @@ struct Contract {
     call_signatures: &'static [&'static str],
     /// `I<Name>Calls::SELECTORS`.
     call_selectors: &'static [[u8; 4]],
+    /// Functions the contract exports from a second `sol!` interface of the same module
+    /// (`sol_interface!` cannot declare overloads): its name, `SIGNATURES` and `SELECTORS`.
+    also: Option<(&'static str, &'static [&'static str], &'static [[u8; 4]])>,
     /// The `sol!` errors the contract reverts with (its `SolidityError` enum).
     errors: Vec<(&'static str, [u8; 4])>,
     /// The constructor's input types (not declared in this crate).
@@ -70,6 +76,7 @@ fn contracts() -> Vec<Contract> {
             module_source: include_str!("../src/nxm_token.rs"),
             call_signatures: nxm_token::abi::INxmToken::INxmTokenCalls::SIGNATURES,
             call_selectors: nxm_token::abi::INxmToken::INxmTokenCalls::SELECTORS,
+            also: None,
             errors: {
                 use nxm_token::*;
                 errors![
@@ -93,6 +100,7 @@ fn contracts() -> Vec<Contract> {
             module_source: include_str!("../src/membership.rs"),
             call_signatures: membership::abi::IMembership::IMembershipCalls::SIGNATURES,
             call_selectors: membership::abi::IMembership::IMembershipCalls::SELECTORS,
+            also: None,
             errors: {
                 use membership::*;
                 errors![
@@ -127,6 +135,7 @@ fn contracts() -> Vec<Contract> {
             module_source: include_str!("../src/capital_pool.rs"),
             call_signatures: capital_pool::abi::ICapitalPool::ICapitalPoolCalls::SIGNATURES,
             call_selectors: capital_pool::abi::ICapitalPool::ICapitalPoolCalls::SELECTORS,
+            also: None,
             errors: {
                 use capital_pool::*;
                 errors![
@@ -149,6 +158,7 @@ fn contracts() -> Vec<Contract> {
             module_source: include_str!("../src/ramm.rs"),
             call_signatures: ramm::abi::IRamm::IRammCalls::SIGNATURES,
             call_selectors: ramm::abi::IRamm::IRammCalls::SELECTORS,
+            also: None,
             errors: {
                 use ramm::*;
                 errors![
@@ -173,6 +183,225 @@ fn contracts() -> Vec<Contract> {
             constructor_inputs: &[
                 "address", "uint32", "uint256", "uint256", "uint256", "uint256",
             ],
+        },
+        Contract {
+            package: "position-nft",
+            interface: "IPositionNft",
+            module_source: include_str!("../src/position_nft.rs"),
+            call_signatures: position_nft::abi::IPositionNft::IPositionNftCalls::SIGNATURES,
+            call_selectors: position_nft::abi::IPositionNft::IPositionNftCalls::SELECTORS,
+            also: Some((
+                "IErc721SafeTransfers",
+                position_nft::erc721::IErc721SafeTransfers::IErc721SafeTransfersCalls::SIGNATURES,
+                position_nft::erc721::IErc721SafeTransfers::IErc721SafeTransfersCalls::SELECTORS,
+            )),
+            errors: {
+                use position_nft::*;
+                errors![
+                    MathOverflow,
+                    NonexistentToken,
+                    NotAContract,
+                    NotOwnerOrApproved,
+                    Unauthorized,
+                    UnsafeRecipient,
+                    WrongFrom,
+                    ZeroAddress,
+                ]
+            },
+            constructor_inputs: &["string", "string", "string", "address"],
+        },
+        Contract {
+            package: "staking-pool",
+            interface: "IStakingPool",
+            module_source: include_str!("../src/staking_pool.rs"),
+            call_signatures: staking_pool::abi::IStakingPool::IStakingPoolCalls::SIGNATURES,
+            call_selectors: staking_pool::abi::IStakingPool::IStakingPoolCalls::SELECTORS,
+            also: None,
+            errors: {
+                use staking_pool::*;
+                errors![
+                    ExpirationsPending,
+                    InsufficientDepositAmount,
+                    InvalidDaySecs,
+                    InvalidStakingPoolForToken,
+                    MathOverflow,
+                    NewTrancheEndsBeforeInitialTranche,
+                    NotAContract,
+                    NotTokenOwnerOrApproved,
+                    OnlyManager,
+                    PoolFeeExceedsMax,
+                    PoolHalted,
+                    PoolNotFound,
+                    PrivatePool,
+                    RequestedTrancheIsExpired,
+                    RequestedTrancheIsNotYetActive,
+                    TrancheNotExpired,
+                    Unauthorized,
+                    ZeroAddress,
+                ]
+            },
+            constructor_inputs: &["address", "uint64"],
+        },
+        Contract {
+            package: "staking-products",
+            interface: "IStakingProducts",
+            module_source: include_str!("../src/staking_products.rs"),
+            call_signatures:
+                staking_products::abi::IStakingProducts::IStakingProductsCalls::SIGNATURES,
+            call_selectors:
+                staking_products::abi::IStakingProducts::IStakingProductsCalls::SELECTORS,
+            also: None,
+            errors: {
+                use staking_products::*;
+                errors![
+                    AlreadyDeallocated,
+                    DuplicateProduct,
+                    InsufficientCapacity,
+                    InvalidAllocationId,
+                    MathOverflow,
+                    NotAContract,
+                    TargetPriceBelowMin,
+                    TargetPriceTooHigh,
+                    TargetWeightTooHigh,
+                    TotalEffectiveWeightExceeded,
+                    TotalTargetWeightExceeded,
+                    Unauthorized,
+                    ZeroAddress,
+                ]
+            },
+            constructor_inputs: &["address", "uint64"],
+        },
+        Contract {
+            package: "staking-viewer",
+            interface: "IStakingViewer",
+            module_source: include_str!("../src/staking_viewer.rs"),
+            call_signatures: staking_viewer::abi::IStakingViewer::IStakingViewerCalls::SIGNATURES,
+            call_selectors: staking_viewer::abi::IStakingViewer::IStakingViewerCalls::SELECTORS,
+            also: None,
+            errors: {
+                use staking_viewer::*;
+                errors![
+                    MathOverflow,
+                    NotAContract,
+                    PoolNotFound,
+                    StakingPoolUnreadable,
+                    ZeroAddress,
+                ]
+            },
+            constructor_inputs: &["address"],
+        },
+        Contract {
+            package: "pool-registry",
+            interface: "IPoolRegistry",
+            module_source: include_str!("../src/pool_registry.rs"),
+            call_signatures: pool_registry::abi::IPoolRegistry::IPoolRegistryCalls::SIGNATURES,
+            call_selectors: pool_registry::abi::IPoolRegistry::IPoolRegistryCalls::SELECTORS,
+            also: None,
+            errors: {
+                use pool_registry::*;
+                errors![
+                    MaxPoolFeeAbove100,
+                    MetadataRequired,
+                    NotAContract,
+                    NotMember,
+                    OnlyManager,
+                    PoolFeeExceedsMax,
+                    PoolNotFound,
+                    Unauthorized,
+                    ZeroAddress,
+                ]
+            },
+            constructor_inputs: &["address"],
+        },
+        Contract {
+            package: "cover-products",
+            interface: "ICoverProducts",
+            module_source: include_str!("../src/cover_products.rs"),
+            call_signatures: cover_products::abi::ICoverProducts::ICoverProductsCalls::SIGNATURES,
+            call_selectors: cover_products::abi::ICoverProducts::ICoverProductsCalls::SELECTORS,
+            also: None,
+            errors: {
+                use cover_products::*;
+                errors![
+                    CapacityReductionRatioAbove100Percent,
+                    CoverAssetNotSupported,
+                    GracePeriodTooLong,
+                    InitialPriceRatioAbove100Percent,
+                    InitialPriceRatioBelowMinPriceRatio,
+                    InvalidClaimMethod,
+                    MetadataRequired,
+                    MinPriceRatioAbove100Percent,
+                    NotAContract,
+                    PoolNotAllowedForThisProduct,
+                    ProductDeprecated,
+                    ProductNotFound,
+                    ProductTypeNotFound,
+                    StakingPoolDoesNotExist,
+                    Unauthorized,
+                    ZeroAddress,
+                ]
+            },
+            constructor_inputs: &["address"],
+        },
+        Contract {
+            package: "cover",
+            interface: "ICover",
+            module_source: include_str!("../src/cover.rs"),
+            call_signatures: cover::abi::ICover::ICoverCalls::SIGNATURES,
+            call_selectors: cover::abi::ICover::ICoverCalls::SELECTORS,
+            also: None,
+            errors: {
+                use cover::*;
+                errors![
+                    CommissionRateTooHigh,
+                    CoverAlreadyExpired,
+                    CoverAmountIsZero,
+                    CoverAssetMismatch,
+                    CoverNotFound,
+                    CoverNotYetExpired,
+                    CoverPeriodTooLong,
+                    CoverPeriodTooShort,
+                    EthTransferFailed,
+                    ExpiredCoversCannotBeEdited,
+                    InsufficientCoverAmountAllocated,
+                    InsufficientEthSent,
+                    InvalidDayLength,
+                    InvalidPaymentAsset,
+                    InvalidPoolAllocations,
+                    MathOverflow,
+                    MustBeOriginalCoverId,
+                    NotAContract,
+                    NotMember,
+                    OnlyOwnerOrApproved,
+                    PayoutExceedsCover,
+                    PriceExceedsMaxPremiumInAsset,
+                    Unauthorized,
+                    UnexpectedEthSent,
+                    ZeroAddress,
+                ]
+            },
+            constructor_inputs: &["address", "uint256"],
+        },
+        Contract {
+            package: "cover-viewer",
+            interface: "ICoverViewer",
+            module_source: include_str!("../src/cover_viewer.rs"),
+            call_signatures: cover_viewer::abi::ICoverViewer::ICoverViewerCalls::SIGNATURES,
+            call_selectors: cover_viewer::abi::ICoverViewer::ICoverViewerCalls::SELECTORS,
+            also: None,
+            errors: {
+                use cover_viewer::*;
+                errors![
+                    CoverAssetNotSupported,
+                    CoverNotFound,
+                    CoverPeriodTooLong,
+                    CoverPeriodTooShort,
+                    MathOverflow,
+                    NotAContract,
+                    ZeroAddress,
+                ]
+            },
+            constructor_inputs: &["address"],
         },
     ]
 }
@@ -252,12 +481,15 @@ fn mismatches(contract: &Contract) -> Vec<String> {
         contract.call_signatures.len(),
         contract.call_selectors.len()
     );
-    let declared: BTreeMap<&str, [u8; 4]> = contract
+    let mut declared: BTreeMap<&str, [u8; 4]> = contract
         .call_signatures
         .iter()
         .copied()
         .zip(contract.call_selectors.iter().copied())
         .collect();
+    if let Some((_, signatures, selectors)) = contract.also {
+        declared.extend(signatures.iter().copied().zip(selectors.iter().copied()));
+    }
     let mut exported = BTreeMap::new();
     for function in abi.functions() {
         let signature = function.signature();
@@ -290,7 +522,10 @@ fn mismatches(contract: &Contract) -> Vec<String> {
     }
 
     // Functions: returns and mutability against the interface's declarations.
-    let parsed = declared_functions(contract.module_source, contract.interface);
+    let mut parsed = declared_functions(contract.module_source, contract.interface);
+    if let Some((interface, ..)) = contract.also {
+        parsed.extend(declared_functions(contract.module_source, interface));
+    }
     let parsed_signatures: BTreeSet<String> = parsed.iter().map(Function::signature).collect();
     let sol_signatures: BTreeSet<String> = declared.keys().map(|s| s.to_string()).collect();
     assert_eq!(

@@ -76,7 +76,7 @@ proptest! {
         let num = to_biguint(amount) * to_biguint(price_bps) * BigUint::from(period);
         let den = BigUint::from(10_000u64 * pricing::YEAR_SECS);
         let exact_up = (num + &den - 1u8) / den;
-        prop_assert_eq!(pricing::premium(amount, price_bps, period).ok(), to_u256(&exact_up));
+        prop_assert_eq!(pricing::premium(amount, price_bps, period, pricing::YEAR_SECS).ok(), to_u256(&exact_up));
     }
 
     #[test]

@@ -12,6 +12,8 @@
 //! * [`staking`]: tranches, buckets, shares, reward streams, capacity.
 #![no_std]
 
+pub mod allocation;
+pub mod cover;
 mod error;
 pub mod fixed;
 pub mod mcr;

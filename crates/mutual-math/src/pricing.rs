@@ -12,8 +12,12 @@ use crate::{
     MathError,
 };
 
-/// Seconds in the 365-day year premiums are annualised over.
-pub const YEAR_SECS: u64 = 365 * 86_400;
+/// Seconds in a day on real networks (the default of the contracts' `day_secs`).
+pub const DAY_SECS: u64 = 86_400;
+/// Days in the year premiums are annualised over.
+pub const YEAR_DAYS: u64 = 365;
+/// Seconds in the 365-day year premiums are annualised over, on real networks.
+pub const YEAR_SECS: u64 = YEAR_DAYS * DAY_SECS;
 /// The default (and lowest default) annual price: 1 % a year.
 pub const DEFAULT_MIN_PRICE_BPS: U256 = U256::from_limbs([100, 0, 0, 0]);
 /// Price bump for using all of a pool's capacity: +5 % a year, i.e. +0.05 % per 1 % used.
@@ -29,16 +33,27 @@ pub const STAKER_REWARD_RATIO_BPS: U256 = U256::from_limbs([5_000, 0, 0, 0]);
 /// Capacity and allocations are counted in units of 0.01 NXM.
 pub const NXM_PER_ALLOCATION_UNIT: U256 = U256::from_limbs([10_000_000_000_000_000, 0, 0, 0]);
 
-/// `ceil(amount * annual_price_bps * period_secs / (10 000 * 365 days))`: the premium for
-/// covering `amount` (any 18-decimal unit) for `period_secs`.
+/// `ceil(amount * annual_price_bps * period_secs / (10 000 * year_secs))`: the premium for
+/// covering `amount` (any 18-decimal unit) for `period_secs`, where a year is `year_secs`
+/// ([`YEAR_SECS`] on real networks, `365 * day_secs` on a devnet). Rounded up: the buyer pays
+/// at least the exact premium (a nonzero cover for a nonzero time costs at least 1 wei).
 ///
 /// # Errors
-/// [`MathError::Overflow`] if the premium exceeds `U256::MAX`.
-pub fn premium(amount: U256, annual_price_bps: U256, period_secs: u64) -> Result<U256, MathError> {
-    let price_time = annual_price_bps
-        .checked_mul(U256::from(period_secs))
-        .ok_or(MathError::Overflow)?;
-    mul_div_up(amount, price_time, BPS * U256::from(YEAR_SECS))
+/// [`MathError::Overflow`] if the premium exceeds `U256::MAX` or the price exceeds `u64::MAX`
+/// bps (prices are at most 10 000); [`MathError::DivisionByZero`] if `year_secs == 0`.
+pub fn premium(
+    amount: U256,
+    annual_price_bps: U256,
+    period_secs: u64,
+    year_secs: u64,
+) -> Result<U256, MathError> {
+    // 128-bit products (no 256-bit multiplication): a price beyond `u64` is refused.
+    if annual_price_bps > U256::from(u64::MAX) {
+        return Err(MathError::Overflow);
+    }
+    let price_time = u128::from(annual_price_bps.as_limbs()[0]) * u128::from(period_secs);
+    let year_bps = 10_000u128 * u128::from(year_secs);
+    mul_div_up(amount, U256::from(price_time), U256::from(year_bps))
 }
 
 /// The price a pool charges at least: `max(target_price_bps, min_price_bps)`, where a product
@@ -53,21 +68,25 @@ pub fn floored_target_price_bps(target_price_bps: U256, min_price_bps: U256) -> 
 }
 
 /// The base price after `elapsed_secs` of decay: `max(target, bumped - floor(200 * elapsed /
-/// 1 day))`, never below the target.
+/// day_secs))`, never below the target. A day is `day_secs` ([`DAY_SECS`] on real networks).
+/// The decay rounds down: the price stays at or above the exact decayed price.
 ///
 /// # Errors
-/// [`MathError::Overflow`] only for an `elapsed_secs` that overflows the product (never for
-/// `u64` inputs).
+/// [`MathError::DivisionByZero`] if `day_secs == 0` (never overflows: `200 * elapsed` saturates
+/// at `u64::MAX`, beyond 9·10^16 s, where the decay errs low).
 pub fn decayed_price_bps(
     bumped_price_bps: U256,
     target_price_bps: U256,
     elapsed_secs: u64,
+    day_secs: u64,
 ) -> Result<U256, MathError> {
-    let decay = mul_div_down(
-        PRICE_CHANGE_PER_DAY_BPS,
-        U256::from(elapsed_secs),
-        U256::from(86_400u64),
-    )?;
+    // 64-bit arithmetic: `200 * elapsed` saturates only beyond 9·10^16 s (a decay that then
+    // errs low, keeping the price higher).
+    let decay = (PRICE_CHANGE_PER_DAY_BPS.as_limbs()[0])
+        .saturating_mul(elapsed_secs)
+        .checked_div(day_secs)
+        .ok_or(MathError::DivisionByZero)?;
+    let decay = U256::from(decay);
     Ok(bumped_price_bps.saturating_sub(decay).max(target_price_bps))
 }
 

@@ -108,25 +108,45 @@ fn mcr_target_smoothing_and_ratio() {
 fn pricing_rules() {
     // 1 000 NXM at 2 % a year for 365 days: 20 NXM; for one second it still costs 1 wei.
     assert_eq!(
-        pricing::premium(eth(1_000), u(200), pricing::YEAR_SECS),
+        pricing::premium(eth(1_000), u(200), pricing::YEAR_SECS, pricing::YEAR_SECS),
         Ok(eth(20))
     );
-    assert_eq!(pricing::premium(u(1), u(1), 1), Ok(u(1)));
+    assert_eq!(
+        pricing::premium(u(1), u(1), 1, pricing::YEAR_SECS),
+        Ok(u(1))
+    );
     assert_eq!(pricing::floored_target_price_bps(u(50), U256::ZERO), u(100));
     assert_eq!(pricing::floored_target_price_bps(u(50), u(30)), u(50));
     assert_eq!(pricing::floored_target_price_bps(u(250), u(300)), u(300));
     // Decay: 2 % per day, never below the target.
     assert_eq!(
-        pricing::decayed_price_bps(u(1_000), u(200), 86_400),
+        pricing::decayed_price_bps(u(1_000), u(200), 86_400, pricing::DAY_SECS),
         Ok(u(800))
     );
     assert_eq!(
-        pricing::decayed_price_bps(u(1_000), u(200), 43_199),
+        pricing::decayed_price_bps(u(1_000), u(200), 43_199, pricing::DAY_SECS),
         Ok(u(901))
     );
     assert_eq!(
-        pricing::decayed_price_bps(u(1_000), u(200), 100 * 86_400),
+        pricing::decayed_price_bps(u(1_000), u(200), 100 * 86_400, pricing::DAY_SECS),
         Ok(u(200))
+    );
+    // A devnet day of 60 s: the year is 365 · 60 s and the decay 2 % per 60 s.
+    assert_eq!(
+        pricing::premium(eth(1_000), u(200), 365 * 60, 365 * 60),
+        Ok(eth(20))
+    );
+    assert_eq!(
+        pricing::decayed_price_bps(u(1_000), u(200), 90, 60),
+        Ok(u(700))
+    );
+    assert_eq!(
+        pricing::decayed_price_bps(u(1_000), u(200), 1, 0),
+        Err(MathError::DivisionByZero)
+    );
+    assert_eq!(
+        pricing::premium(u(1), u(1), 1, 0),
+        Err(MathError::DivisionByZero)
     );
     // Bump: +0.05 % per 1 % of capacity, rounded up, capped at 100 %.
     assert_eq!(

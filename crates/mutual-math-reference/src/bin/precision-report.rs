@@ -345,7 +345,8 @@ fn main() {
             to_biguint(amount) * to_biguint(price_bps) * BigUint::from(period),
             BigUint::from(10_000u64 * pricing::YEAR_SECS),
         );
-        let ours = pricing::premium(amount, price_bps, period).expect("premium in range");
+        let ours = pricing::premium(amount, price_bps, period, pricing::YEAR_SECS)
+            .expect("premium in range");
         row.record(&mut floats, ours, &exact);
     }
     rows.push(("pricing::premium (rounds up)", row));

@@ -1,5 +1,8 @@
-//! The main job: deploy the mutual and run a member session, printing each step with its gas,
-//! then the RAMM's spot prices A and B, book value and MCR% after it.
+//! The main job: deploy the mutual, run a member session, printing each step with its gas, then
+//! the RAMM's spot prices A and B, book value and MCR% after it, then an underwriting session: a
+//! member creates a staking pool and stakes, another buys cover with ETH and with NXM, time
+//! passes, the staker withdraws the streamed rewards, the cover expires and its capacity
+//! returns — each step with its gas.
 //!
 //! `cargo run -q -p mutual-deploy` (or `scripts/demo.sh`) runs it on the embedded devnode with
 //! the devnet profile. `--rpc-url URL` runs it on a node instead, with the `local` network
@@ -19,8 +22,10 @@ use mutual_deploy::{
     tokens, view, Chain, DeployConfig, DeployFailure, Protocol, RpcChain, Unrecorded, WAD,
 };
 use mutual_interfaces::{
-    capital_pool::abi::ICapitalPool, membership::abi::IMembership, nxm_token::abi::INxmToken,
-    ramm::abi::IRamm,
+    capital_pool::abi::ICapitalPool, cover::abi::ICover, membership::abi::IMembership,
+    nxm_token::abi::INxmToken, pool_registry::abi::IPoolRegistry, ramm::abi::IRamm,
+    staking_pool::abi::IStakingPool, staking_products::abi::IStakingProducts,
+    staking_viewer::abi::IStakingViewer,
 };
 use stylus_devnode::Devnode;
 
@@ -186,7 +191,7 @@ fn run(cached: bool, rpc_url: Option<&str>) -> Result<(), DeployFailure> {
         node.add_signer(&signer_of_seed(name));
     }
     node.fund(alice, purchase + tokens(1))?;
-    node.fund(bob, tokens(1))?;
+    node.fund(bob, tokens(1) + config.seed_eth / U256::from(500))?;
     let day_secs = u64::from(config.ramm.day_secs);
 
     println!();
@@ -310,6 +315,8 @@ fn run(cached: bool, rpc_url: Option<&str>) -> Result<(), DeployFailure> {
         Some(tx.outcome.gas_used),
     );
 
+    underwriting(node, &protocol, &config, bob)?;
+
     let members = view(
         node,
         "membership.memberCount",
@@ -320,6 +327,249 @@ fn run(cached: bool, rpc_url: Option<&str>) -> Result<(), DeployFailure> {
     println!(
         "members now: {}; gas is the devnode's Nitro gas (ArbOS 60 Stylus pricing, no L1 data fee)",
         members.map_or_else(|e| e.to_string(), |n| n.to_string())
+    );
+    Ok(())
+}
+
+/// A cover of `amount_eth` (ETH) on launch product 0 from pool 1 for `period_secs`, paid in ETH
+/// (`payment_asset` 0) or NXM (255) up to `max_premium`.
+fn cover_call(
+    owner: Address,
+    amount_eth: U256,
+    period_secs: u64,
+    payment_asset: u8,
+    max_premium: U256,
+) -> ICover::buyCoverCall {
+    ICover::buyCoverCall {
+        params: (
+            U256::ZERO,
+            owner,
+            U256::ZERO,
+            U256::ZERO,
+            amount_eth,
+            U256::from(period_secs),
+            max_premium,
+            U256::from(payment_asset),
+            U256::ZERO,
+            Address::ZERO,
+            String::new(),
+        ),
+        poolAllocations: vec![(U256::from(1), amount_eth)],
+    }
+}
+
+/// Moves the chain's clock `secs` ahead; false (after saying so) on a node that cannot.
+fn pass_time(node: &mut dyn Chain, secs: u64) -> Result<bool, DeployFailure> {
+    if !node.has_dev_methods() {
+        println!(
+            "  (the rest needs evm_increaseTime: months pass, which real time cannot wait for)"
+        );
+        return Ok(false);
+    }
+    node.advance_time(secs)?;
+    Ok(true)
+}
+
+/// The underwriting session: stella stakes in a pool of her own, `bob` buys cover with ETH and
+/// with NXM, rewards stream to her, the cover expires and its capacity returns.
+fn underwriting(
+    node: &mut dyn Chain,
+    protocol: &Protocol,
+    config: &DeployConfig,
+    bob: Address,
+) -> Result<(), DeployFailure> {
+    let stella = address_of_seed(b"stella");
+    node.add_signer(&signer_of_seed(b"stella"));
+    node.fund(stella, tokens(1))?;
+    let day = config.cover.day_secs;
+    println!();
+    println!("== Underwriting session (a staking day = {day} s) ==");
+    let step = |name: &str, gas: u64| println!("  {name:<72} {gas:>9} gas");
+    let deadline = U256::from(node.timestamp() + 86_400);
+    step(
+        "stella joins",
+        join(node, protocol, config, stella, 3, deadline)?,
+    );
+    // The founder gives stella 2 % of the genesis supply to stake (20 000 NXM on the devnet).
+    let stake = config.genesis_supply_nxm() / U256::from(50);
+    let gift = INxmToken::transferCall {
+        to: stella,
+        amountNxm: stake,
+    };
+    let founder = config.founder.address();
+    send(
+        node,
+        "founder → stella",
+        founder,
+        protocol.nxm_token,
+        U256::ZERO,
+        &gift,
+    )?;
+    let create = IPoolRegistry::createPoolCall {
+        isPrivate: false,
+        initialFeePercent: U256::from(10),
+        maxFeePercent: U256::from(20),
+        products: vec![(U256::ZERO, U256::from(100), U256::from(200))],
+        metadataUri: "ipfs://stella-pool".into(),
+    };
+    let tx = send(
+        node,
+        "createPool",
+        stella,
+        protocol.pool_registry,
+        U256::ZERO,
+        &create,
+    )?;
+    let pool = tx.value;
+    step(
+        &format!("stella creates pool {pool} (fee 10 %, product 0 at weight 100, target 2 %/yr)"),
+        tx.outcome.gas_used,
+    );
+    let tranche = node.timestamp() / (91 * day) + 2;
+    let deposit = IStakingPool::depositToCall {
+        poolId: pool,
+        amountNxm: stake,
+        trancheId: U256::from(tranche),
+        tokenId: U256::ZERO,
+        destination: stella,
+    };
+    let tx = send(
+        node,
+        "depositTo",
+        stella,
+        protocol.staking_pool,
+        U256::ZERO,
+        &deposit,
+    )?;
+    let position = tx.value;
+    step(
+        &format!(
+            "stella stakes {} NXM in tranche {tranche} (position NFT #{position})",
+            fmt_tokens(stake, 0)
+        ),
+        tx.outcome.gas_used,
+    );
+    let capacity = |node: &mut dyn Chain| {
+        let c = view(
+            node,
+            "capacity",
+            protocol.staking_products,
+            &IStakingProducts::capacityCall {
+                poolId: pool,
+                productId: U256::ZERO,
+                periodSecs: U256::from(91 * day),
+            },
+        )?;
+        Ok::<_, DeployFailure>(format!(
+            "capacity {} NXM, {} allocated",
+            fmt_tokens(c._0, 0),
+            fmt_tokens(c._1, 2)
+        ))
+    };
+    println!("  {}", capacity(node)?);
+
+    // Bob covers 1/1000 of the seed in ETH for 91 days, paying ETH (the excess comes back).
+    let amount = config.seed_eth / U256::from(1_000);
+    let buy = cover_call(bob, amount, 91 * day, 0, amount);
+    let tx = send(node, "buyCover (ETH)", bob, protocol.cover, amount, &buy)?;
+    let cover_id = tx.value;
+    step(
+        &format!(
+            "bob buys cover #{cover_id}: {} ETH for 91 days, paid in ETH",
+            fmt_tokens(amount, 2)
+        ),
+        tx.outcome.gas_used,
+    );
+    let tx = swap(
+        node,
+        protocol,
+        bob,
+        config.seed_eth / U256::from(10_000),
+        U256::ZERO,
+    )?;
+    let bob_nxm = tx.value;
+    let buy = cover_call(bob, amount / U256::from(2), 91 * day, 255, bob_nxm);
+    let tx = send(
+        node,
+        "buyCover (NXM)",
+        bob,
+        protocol.cover,
+        U256::ZERO,
+        &buy,
+    )?;
+    step(
+        &format!(
+            "bob buys cover #{}: {} ETH for 91 days, paid in NXM (burned)",
+            tx.value,
+            fmt_tokens(amount / U256::from(2), 2)
+        ),
+        tx.outcome.gas_used,
+    );
+    println!("  {}", capacity(node)?);
+
+    if !pass_time(node, 30 * day)? {
+        return Ok(());
+    }
+    let withdrawable = |node: &mut dyn Chain, token: U256| {
+        let w = view(
+            node,
+            "withdrawable",
+            protocol.staking_viewer,
+            &IStakingViewer::withdrawableCall {
+                poolId: pool,
+                tokenId: token,
+                trancheId: U256::from(tranche),
+            },
+        )?;
+        Ok::<_, DeployFailure>(w._1)
+    };
+    for (token, what) in [
+        (position, "her position's"),
+        (U256::ZERO, "the manager fee's"),
+    ] {
+        let rewards = withdrawable(node, token)?;
+        let withdraw = IStakingPool::withdrawCall {
+            poolId: pool,
+            tokenId: token,
+            withdrawStake: false,
+            withdrawRewards: true,
+            trancheIds: vec![U256::from(tranche)],
+        };
+        let tx = send(
+            node,
+            "withdraw",
+            stella,
+            protocol.staking_pool,
+            U256::ZERO,
+            &withdraw,
+        )?;
+        step(
+            &format!(
+                "30 days on: stella withdraws {what} rewards, {} NXM",
+                fmt_tokens(rewards, 4)
+            ),
+            tx.outcome.gas_used,
+        );
+    }
+    if !pass_time(node, 62 * day)? {
+        return Ok(());
+    }
+    let expire = ICover::expireCoverCall { coverId: cover_id };
+    let tx = send(
+        node,
+        "expireCover",
+        bob,
+        protocol.cover,
+        U256::ZERO,
+        &expire,
+    )?;
+    step(
+        &format!("91 days on: cover #{cover_id} has ended; bob expires it"),
+        tx.outcome.gas_used,
+    );
+    println!(
+        "  {} (cover #{cover_id}'s capacity returned)",
+        capacity(node)?
     );
     Ok(())
 }

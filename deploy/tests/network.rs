@@ -9,9 +9,15 @@ use alloy_primitives::{keccak256, utils::parse_ether, Address, Bytes, U256};
 use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::SolCall;
 use mutual_deploy::network::{self, deploy_network, load_record, DeploymentRecord};
-use mutual_deploy::{signer_of_seed, Chain, DeployConfig, DeployStep, Protocol, RpcChain};
+use mutual_deploy::{
+    signer_of_seed, Chain, DeployConfig, DeployStep, Protocol, RpcChain, CONTRACTS,
+};
 use mutual_interfaces::{nxm_token::abi::INxmToken, ramm::abi::IRamm};
 use stylus_devnode::rpc::{self, accounts::NITRO_DEV_KEY, RunningServer, ServerConfig};
+
+/// The wiring steps before the capital pool's seed: 4 token settings, 10 contracts' trusted
+/// addresses and minters, the launch catalogue's product type and 2 products.
+const WIRING_BEFORE_SEED: usize = 17;
 
 fn server() -> RunningServer {
     rpc::start(ServerConfig {
@@ -77,7 +83,9 @@ fn a_first_run_deploys_and_records_everything_and_a_rerun_sends_nothing() {
     let path = record_path("rerun");
     let mut chain = connect(&server, &deployer);
     let (protocol, steps, record) = run(&path, &config, &file, &mut chain).expect("deploys");
-    assert_eq!(steps.len(), 15);
+    // 13 contracts, then 17 wiring steps before the seed and 6 from it on.
+    assert_eq!(CONTRACTS.len(), 13);
+    assert_eq!(steps.len(), CONTRACTS.len() + WIRING_BEFORE_SEED + 6);
     assert!(steps.iter().all(|s| s.gas_used.is_some()), "every step ran");
     assert!(record.complete);
     assert_eq!(
@@ -145,8 +153,12 @@ fn an_interrupted_run_resumes_after_its_recorded_steps() {
     assert!(error.contains("seed the capital pool"), "{error}");
     let partial = load_record(&path).unwrap().expect("a partial record");
     assert!(!partial.complete);
-    assert_eq!(partial.contracts.len(), 4);
-    assert_eq!(partial.steps.len(), 5, "the wiring before the seed");
+    assert_eq!(partial.contracts.len(), CONTRACTS.len());
+    assert_eq!(
+        partial.steps.len(),
+        WIRING_BEFORE_SEED,
+        "the wiring before the seed"
+    );
 
     chain
         .fund(deployer.address(), parse_ether("1000").unwrap())
@@ -157,15 +169,16 @@ fn an_interrupted_run_resumes_after_its_recorded_steps() {
         .filter(|s| s.gas_used.is_none())
         .map(|s| s.name.as_str())
         .collect();
+    let found = CONTRACTS.len() + WIRING_BEFORE_SEED;
     assert_eq!(
         skipped.len(),
-        9,
-        "4 contracts and 5 wiring steps found: {skipped:?}"
+        found,
+        "every contract and the wiring before the seed found: {skipped:?}"
     );
-    assert!(steps[9..].iter().all(|s| s.gas_used.is_some()));
+    assert!(steps[found..].iter().all(|s| s.gas_used.is_some()));
     assert!(record.complete);
-    assert_eq!(record.steps.len(), 11);
-    assert_eq!(record.steps[..5], partial.steps[..]);
+    assert_eq!(record.steps.len(), WIRING_BEFORE_SEED + 6);
+    assert_eq!(record.steps[..WIRING_BEFORE_SEED], partial.steps[..]);
     let supply = view(
         &mut chain,
         record.protocol().unwrap().nxm_token,
@@ -221,7 +234,7 @@ fn steps_sent_but_not_recorded_are_found_on_chain_not_repeated() {
     let pool_before = chain.balance(protocol.capital_pool);
     // As if the run had stopped after sending the seed, the join and the mint but before
     // recording anything from the seed on.
-    record.steps.truncate(5);
+    record.steps.truncate(WIRING_BEFORE_SEED);
     record.complete = false;
     std::fs::write(&path, serde_json::to_string(&record).unwrap()).unwrap();
 

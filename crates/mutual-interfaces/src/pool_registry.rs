@@ -13,6 +13,9 @@
 //! * **a pool's manager**: `setPoolMetadata`;
 //! * **governance**: `setContracts`, `setGovernance`.
 
+// `registerPool` and `createPool` carry a pool's settings: the generated call methods add the host and `self`.
+#![allow(clippy::too_many_arguments)]
+
 use alloy_sol_types::sol;
 
 pub use crate::common::{GovernanceChanged, NotAContract, NotMember, Unauthorized, ZeroAddress};

@@ -40,6 +40,9 @@ use mutual_interfaces::{
     position_nft, ramm, staking_pool, staking_products, staking_viewer,
 };
 
+/// A second `sol!` interface's name, `SIGNATURES` and `SELECTORS`.
+type SecondInterface = (&'static str, &'static [&'static str], &'static [[u8; 4]]);
+
 /// One contract's declarations in this crate.
 struct Contract {
     /// Cargo package of the contract: `deploy/abi/<package>.{sol,json}`.
@@ -54,7 +57,7 @@ struct Contract {
     call_selectors: &'static [[u8; 4]],
     /// Functions the contract exports from a second `sol!` interface of the same module
     /// (`sol_interface!` cannot declare overloads): its name, `SIGNATURES` and `SELECTORS`.
-    also: Option<(&'static str, &'static [&'static str], &'static [[u8; 4]])>,
+    also: Option<SecondInterface>,
     /// The `sol!` errors the contract reverts with (its `SolidityError` enum).
     errors: Vec<(&'static str, [u8; 4])>,
     /// The constructor's input types (not declared in this crate).

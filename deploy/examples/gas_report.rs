@@ -73,7 +73,7 @@ const OPERATIONS: [Operation; 11] = [
 ];
 
 /// The underwriting lifecycle's operations, in the order [`underwriting`] runs them.
-const UNDERWRITING: [Operation; 12] = [
+const UNDERWRITING: [Operation; 13] = [
     Operation {
         name: "create a staking pool (1 product)",
         v2: Some(("StakingProducts.createStakingPool, 1 product", 404_913)),
@@ -119,7 +119,11 @@ const UNDERWRITING: [Operation; 12] = [
         v2: Some(("Cover.expireCover", 253_956)),
     },
     Operation {
-        name: "withdraw stake + rewards (1 expired tranche)",
+        name: "withdraw stake + rewards (1 expired tranche, whose expiry it processes)",
+        v2: Some(("StakingPool.withdraw", 142_411)),
+    },
+    Operation {
+        name: "withdraw stake + rewards (1 expired tranche, expiry already processed)",
         v2: Some(("StakingPool.withdraw", 142_411)),
     },
 ];
@@ -154,9 +158,9 @@ fn cover_order(
     }
 }
 
-/// Runs the underwriting lifecycle on a fresh deployment: a pool, two stakers, covers bought
-/// every way, an edit, an extension, an expiry and a withdrawal; the gas of each of
-/// [`UNDERWRITING`].
+/// Runs the underwriting lifecycle on a fresh deployment: a pool, three stakers, covers bought
+/// every way, an edit, an extension, an expiry and two withdrawals from the expired tranche
+/// (the first processes its expiry); the gas of each of [`UNDERWRITING`].
 fn underwriting(cached: bool) -> Result<Vec<u64>, DeployFailure> {
     let mut node = Devnode::new();
     let config = DeployConfig::default();
@@ -264,6 +268,14 @@ fn underwriting(cached: bool) -> Result<Vec<u64>, DeployFailure> {
         .outcome
         .gas_used,
     );
+    send(
+        chain,
+        "deposit",
+        dan,
+        staking_pool,
+        U256::ZERO,
+        &deposit(dan),
+    )?;
     let set_products = IStakingProducts::setProductsCall {
         poolId: U256::from(1),
         products: vec![(U256::ZERO, U256::from(90), U256::from(250))],
@@ -369,6 +381,15 @@ fn underwriting(cached: bool) -> Result<Vec<u64>, DeployFailure> {
         )?
         .outcome
         .gas_used,
+    );
+    let withdraw = IStakingPool::withdrawCall {
+        tokenId: U256::from(3),
+        ..withdraw
+    };
+    gas.push(
+        send(chain, "withdraw", dan, staking_pool, U256::ZERO, &withdraw)?
+            .outcome
+            .gas_used,
     );
     Ok(gas)
 }

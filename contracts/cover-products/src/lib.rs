@@ -35,6 +35,7 @@ extern crate alloc;
 
 use alloc::{string::String, vec::Vec};
 
+use abi_words::{address_word, encode, encode_with_text, topics};
 use alloy_primitives::{Address, B256, U16, U256, U32, U64, U8};
 use alloy_sol_types::{SolError, SolEvent};
 use mutual_interfaces::{
@@ -129,17 +130,7 @@ type CatalogueResult<T> = Result<T, CatalogueError>;
 /// error here has static arguments only: uints and addresses, one word each).
 #[inline(never)]
 fn fail<T>(selector: [u8; 4], args: &[U256]) -> CatalogueResult<T> {
-    let mut data = Vec::with_capacity(4 + 32 * args.len());
-    data.extend_from_slice(&selector);
-    for arg in args {
-        data.extend_from_slice(&arg.to_be_bytes::<32>());
-    }
-    Err(CatalogueError(data))
-}
-
-/// An address as an ABI word.
-fn addr(account: Address) -> U256 {
-    U256::from_be_slice(account.as_slice())
+    Err(CatalogueError(encode(&selector, args)))
 }
 
 /// A product type: the claim method and grace period share a slot.
@@ -405,7 +396,7 @@ impl CoverProducts {
         self.only_governance()?;
         for account in [membership, staking_pool] {
             if !account.is_zero() && self.vm().code_size(account) == 0 {
-                return fail(NotAContract::SELECTOR, &[addr(account)]);
+                return fail(NotAContract::SELECTOR, &[address_word(account)]);
             }
         }
         self.membership.set(membership);
@@ -583,7 +574,7 @@ impl CoverProducts {
     fn only_governance(&self) -> CatalogueResult<()> {
         let caller = self.vm().msg_sender();
         if caller != self.governance.get() {
-            return fail(Unauthorized::SELECTOR, &[addr(caller)]);
+            return fail(Unauthorized::SELECTOR, &[address_word(caller)]);
         }
         Ok(())
     }
@@ -606,7 +597,7 @@ impl CoverProducts {
         {
             return Ok(());
         }
-        fail(Unauthorized::SELECTOR, &[addr(caller)])
+        fail(Unauthorized::SELECTOR, &[address_word(caller)])
     }
 
     /// Stores a non-zero governance address and logs the change.
@@ -695,20 +686,9 @@ impl CoverProducts {
     /// both with their `sol!` types.
     #[inline(never)]
     fn emit(&self, signature: B256, id: U256, words: &[U256], text: &str) {
-        let padded = text.len().div_ceil(32) * 32;
-        let mut data = Vec::with_capacity(32 * (words.len() + 2) + padded);
-        for word in words {
-            data.extend_from_slice(&word.to_be_bytes::<32>());
-        }
-        let offset = U256::from(32 * (words.len() + 1));
-        data.extend_from_slice(&offset.to_be_bytes::<32>());
-        data.extend_from_slice(&U256::from(text.len()).to_be_bytes::<32>());
-        data.extend_from_slice(text.as_bytes());
-        data.resize(data.len() + padded - text.len(), 0);
+        let data = encode_with_text(words, text.as_bytes());
         // raw_log fails only for more than four topics.
-        let _ = self
-            .vm()
-            .raw_log(&[signature, B256::from(id.to_be_bytes::<32>())], &data);
+        let _ = self.vm().raw_log(&topics(signature, &[id]), &data);
     }
 }
 

@@ -10,13 +10,13 @@
 
 use alloc::{vec, vec::Vec};
 
+use abi_words::address_word;
 use alloy_primitives::{address, Address, U256};
 use alloy_sol_types::{SolCall, SolError, SolValue};
 use contract_test_host::{MockHost, UNMOCKED};
 use cover_records::{
-    active_word, address_word, allocation_id, expiring_id, key, latest_link, original_link,
-    AllocationRecord, CoverRecord, ACTIVE, ALLOCATION, COVER, EXPIRING, EXPIRING_READ, LINKS,
-    MAX_POOL_ALLOCATIONS,
+    active_word, allocation_id, expiring_id, key, latest_link, original_link, AllocationRecord,
+    CoverRecord, ACTIVE, ALLOCATION, COVER, EXPIRING, EXPIRING_READ, LINKS, MAX_POOL_ALLOCATIONS,
 };
 use mutual_interfaces::{
     cover::abi::ICover,

@@ -74,14 +74,14 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
+use abi_words::{address_word, encode, encode_with_text, topics, word_at};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use cover_records::{
-    active, active_at, active_word, address_of, address_word as addr, allocation_id, bucket_secs,
-    check_period, cover_count, day_secs, expiring_id, key, last_eth_price, latest_link, links,
-    original_link, pack, AllocationRecord, CoverRecord, PeriodError, ACTIVE, ALLOCATION,
-    CAPITAL_POOL, CLAIMS, COVER, COVER_NFT, COVER_PRODUCTS, EXPIRING, GOVERNANCE, LINKS, NXM_TOKEN,
-    RAMM, STAKING_POOL,
+    active, active_at, active_word, address_of, allocation_id, bucket_secs, check_period,
+    cover_count, day_secs, expiring_id, key, last_eth_price, latest_link, links, original_link,
+    pack, AllocationRecord, CoverRecord, PeriodError, ACTIVE, ALLOCATION, CAPITAL_POOL, CLAIMS,
+    COVER, COVER_NFT, COVER_PRODUCTS, EXPIRING, GOVERNANCE, LINKS, NXM_TOKEN, RAMM, STAKING_POOL,
 };
 /// The cover rules' constants (asset ids, period bounds in days, the bucket, the pool limit),
 /// shared with the viewer through `cover_records`.
@@ -197,30 +197,7 @@ type CoverResult<T> = Result<T, CoverError>;
 /// error here has static arguments only: uints and addresses, one word each).
 #[inline(never)]
 fn fail<T>(selector: [u8; 4], args: &[&U256]) -> CoverResult<T> {
-    Err(CoverError(calldata(selector, args)))
-}
-
-/// `selector` followed by `words`: the ABI encoding of a call (or error) whose arguments are
-/// all static.
-#[inline(never)]
-fn calldata(selector: [u8; 4], words: &[&U256]) -> Vec<u8> {
-    let mut data = Vec::with_capacity(4 + 32 * words.len());
-    data.extend_from_slice(&selector);
-    for word in words {
-        data.extend_from_slice(&word.to_be_bytes::<32>());
-    }
-    data
-}
-
-/// Word `index` of a call's return data ([`Cover::call_out`] and [`Cover::view_call`] check
-/// that the data holds the words the interface returns).
-#[inline(never)]
-fn ret(data: &[u8], index: usize) -> U256 {
-    let mut bytes = [0u8; 32];
-    if let Some(word) = data.get(32 * index..32 * (index + 1)) {
-        bytes.copy_from_slice(word);
-    }
-    U256::from_be_bytes(bytes)
+    Err(CoverError(encode(&selector, args)))
 }
 
 /// `data` if it holds at least `words` words.
@@ -370,11 +347,11 @@ impl Cover {
         let token = self.address(NXM_TOKEN);
         let member = self.view_call(
             token,
-            calldata(INxmToken::isMemberCall::SELECTOR, &[&addr(caller)]),
+            encode(&INxmToken::isMemberCall::SELECTOR, &[&address_word(caller)]),
             1,
         )?;
-        if ret(&member, 0).is_zero() {
-            return fail(NotMember::SELECTOR, &[&addr(caller)]);
+        if word_at(&member, 0).is_zero() {
+            return fail(NotMember::SELECTOR, &[&address_word(caller)]);
         }
         let replaced = if edit_id.is_zero() {
             None
@@ -387,10 +364,10 @@ impl Cover {
             let answer = self.call_out(
                 self.address(RAMM),
                 U256::ZERO,
-                calldata(IRamm::getInternalPriceAndUpdateTwapCall::SELECTOR, &[]),
+                encode::<U256>(&IRamm::getInternalPriceAndUpdateTwapCall::SELECTOR, &[]),
                 1,
             )?;
-            ret(&answer, 0)
+            word_at(&answer, 0)
         } else {
             WAD
         };
@@ -408,8 +385,8 @@ impl Cover {
             let answer = self.call_out(
                 staking_pool,
                 U256::ZERO,
-                calldata(
-                    IStakingPool::requestAllocationCall::SELECTOR,
+                encode(
+                    &IStakingPool::requestAllocationCall::SELECTOR,
                     &[
                         &pool_id,
                         &product_id,
@@ -423,7 +400,7 @@ impl Cover {
                 ),
                 2,
             )?;
-            let premium = ret(&answer, 0);
+            let premium = word_at(&answer, 0);
             // Saturating: a total near 2^256 fails below (MathOverflow, or a price above the
             // buyer's maximum), never wraps.
             total_nxm = total_nxm.saturating_add(nxm);
@@ -432,7 +409,7 @@ impl Cover {
                 pool_id,
                 cover_amount_nxm: nxm,
                 premium_nxm: premium,
-                allocation_id: ret(&answer, 1),
+                allocation_id: word_at(&answer, 1),
             });
         }
         let covered = math::nxm_to_asset_down(total_nxm, price).or_else(overflow)?;
@@ -466,10 +443,10 @@ impl Cover {
         let minted = self.call_out(
             self.address(COVER_NFT),
             U256::ZERO,
-            calldata(IPositionNft::mintCall::SELECTOR, &[&addr(owner)]),
+            encode(&IPositionNft::mintCall::SELECTOR, &[&address_word(owner)]),
             1,
         )?;
-        let cover_id = ret(&minted, 0);
+        let cover_id = word_at(&minted, 0);
         if cover_id.bit_len() > 64 {
             return fail(MathOverflow::SELECTOR, &[]);
         }
@@ -510,14 +487,17 @@ impl Cover {
         counter = (counter & ((U256::from(1u8) << 192) - U256::from(1u8))) | (cover_id << 192);
         self.set_word(NXM_TOKEN, counter);
         if eth_cover {
-            let price_word = fits(pack(&[(&addr(self.address(RAMM)), 160), (&price, 96)]))?;
+            let price_word = fits(pack(&[
+                (&address_word(self.address(RAMM)), 160),
+                (&price, 96),
+            ]))?;
             self.set_word(RAMM, price_word);
         }
         self.emit(
             CoverBought::SIGNATURE_HASH,
             &[&cover_id, &original_id, &product_id],
             &[
-                &addr(caller),
+                &address_word(caller),
                 &cover_asset,
                 &amount,
                 &period_secs,
@@ -534,9 +514,9 @@ impl Cover {
                 self.call_out(
                     token,
                     U256::ZERO,
-                    calldata(
-                        INxmToken::operatorBurnCall::SELECTOR,
-                        &[&addr(caller), &due_nxm],
+                    encode(
+                        &INxmToken::operatorBurnCall::SELECTOR,
+                        &[&address_word(caller), &due_nxm],
                     ),
                     0,
                 )?;
@@ -545,11 +525,11 @@ impl Cover {
                 self.call_out(
                     token,
                     U256::ZERO,
-                    calldata(
-                        INxmToken::operatorTransferCall::SELECTOR,
+                    encode(
+                        &INxmToken::operatorTransferCall::SELECTOR,
                         &[
-                            &addr(caller),
-                            &addr(commission_destination),
+                            &address_word(caller),
+                            &address_word(commission_destination),
                             &commission_paid,
                         ],
                     ),
@@ -610,7 +590,7 @@ impl Cover {
         let caller = self.vm().msg_sender();
         let claims = self.address(CLAIMS);
         if claims.is_zero() || caller != claims {
-            return fail(Unauthorized::SELECTOR, &[&addr(caller)]);
+            return fail(Unauthorized::SELECTOR, &[&address_word(caller)]);
         }
         let mut cover = self.existing(cover_id)?;
         let amount = cover.amount;
@@ -646,8 +626,8 @@ impl Cover {
             self.call_out(
                 staking_pool,
                 U256::ZERO,
-                calldata(
-                    IStakingPool::burnStakeCall::SELECTOR,
+                encode(
+                    &IStakingPool::burnStakeCall::SELECTOR,
                     &[
                         &allocation.pool_id,
                         &allocation.allocation_id,
@@ -698,9 +678,9 @@ impl Cover {
                     return fail(ZeroAddress::SELECTOR, &[]);
                 }
             } else if self.vm().code_size(account) == 0 {
-                return fail(NotAContract::SELECTOR, &[&addr(account)]);
+                return fail(NotAContract::SELECTOR, &[&address_word(account)]);
             }
-            words[i] = addr(account);
+            words[i] = address_word(account);
         }
         for (i, word) in words.iter().enumerate() {
             let index = NXM_TOKEN + i;
@@ -848,7 +828,7 @@ impl Cover {
     fn only_governance(&self) -> CoverResult<()> {
         let caller = self.vm().msg_sender();
         if caller != self.address(GOVERNANCE) {
-            return fail(Unauthorized::SELECTOR, &[&addr(caller)]);
+            return fail(Unauthorized::SELECTOR, &[&address_word(caller)]);
         }
         Ok(())
     }
@@ -859,10 +839,10 @@ impl Cover {
             return fail(ZeroAddress::SELECTOR, &[]);
         }
         let previous = self.word(GOVERNANCE);
-        self.set_word(GOVERNANCE, addr(new_governance));
+        self.set_word(GOVERNANCE, address_word(new_governance));
         self.emit(
             GovernanceChanged::SIGNATURE_HASH,
-            &[&previous, &addr(new_governance)],
+            &[&previous, &address_word(new_governance)],
             &[],
             None,
         );
@@ -936,16 +916,16 @@ impl Cover {
         }
         let approved = self.view_call(
             self.address(COVER_NFT),
-            calldata(
-                IPositionNft::isApprovedOrOwnerCall::SELECTOR,
-                &[&addr(caller), &original_id],
+            encode(
+                &IPositionNft::isApprovedOrOwnerCall::SELECTOR,
+                &[&address_word(caller), &original_id],
             ),
             1,
         )?;
-        if ret(&approved, 0).is_zero() {
+        if word_at(&approved, 0).is_zero() {
             return fail(
                 OnlyOwnerOrApproved::SELECTOR,
-                &[&addr(caller), &original_id],
+                &[&address_word(caller), &original_id],
             );
         }
         let (latest_id, latest) = if latest_id.is_zero() {
@@ -990,8 +970,8 @@ impl Cover {
             self.call_out(
                 staking_pool,
                 U256::ZERO,
-                calldata(
-                    IStakingPool::requestDeallocationCall::SELECTOR,
+                encode(
+                    &IStakingPool::requestDeallocationCall::SELECTOR,
                     &[
                         &allocation.pool_id,
                         &allocation.allocation_id,
@@ -1020,14 +1000,14 @@ impl Cover {
         words.extend(pool_allocations.iter().map(|(pool_id, _)| pool_id));
         let answer = self.view_call(
             self.address(COVER_PRODUCTS),
-            calldata(ICoverProducts::productForCoverCall::SELECTOR, &words),
+            encode(&ICoverProducts::productForCoverCall::SELECTOR, &words),
             4,
         )?;
         Ok(ProductTerms {
-            grace_period_secs: ret(&answer, 0),
-            min_price_bps: ret(&answer, 1),
-            capacity_reduction_bps: ret(&answer, 2),
-            use_fixed_price: !ret(&answer, 3).is_zero(),
+            grace_period_secs: word_at(&answer, 0),
+            min_price_bps: word_at(&answer, 1),
+            capacity_reduction_bps: word_at(&answer, 2),
+            use_fixed_price: !word_at(&answer, 3).is_zero(),
         })
     }
 
@@ -1135,7 +1115,7 @@ impl Cover {
             return Ok(());
         }
         if transfer_eth(self.vm(), to, amount).is_err() {
-            return fail(EthTransferFailed::SELECTOR, &[&addr(to), &amount]);
+            return fail(EthTransferFailed::SELECTOR, &[&address_word(to), &amount]);
         }
         Ok(())
     }
@@ -1144,27 +1124,13 @@ impl Cover {
     /// `text` if given (always the event's last field), through one routine instead of a typed
     /// encoder per event; the tests decode every event with its `sol!` type.
     #[inline(never)]
-    fn emit(&self, signature: B256, topics: &[&U256], words: &[&U256], text: Option<&[u8]>) {
-        let mut all = Vec::with_capacity(1 + topics.len());
-        all.push(signature);
-        all.extend(
-            topics
-                .iter()
-                .map(|topic| B256::from(topic.to_be_bytes::<32>())),
-        );
-        let mut data = Vec::with_capacity(32 * (words.len() + 2));
-        for word in words {
-            data.extend_from_slice(&word.to_be_bytes::<32>());
-        }
-        if let Some(text) = text {
-            let padded = text.len().div_ceil(32) * 32;
-            data.extend_from_slice(&U256::from(32 * (words.len() + 1)).to_be_bytes::<32>());
-            data.extend_from_slice(&U256::from(text.len()).to_be_bytes::<32>());
-            data.extend_from_slice(text);
-            data.resize(data.len() + padded - text.len(), 0);
-        }
+    fn emit(&self, signature: B256, indexed: &[&U256], words: &[&U256], text: Option<&[u8]>) {
+        let data = match text {
+            Some(text) => encode_with_text(words, text),
+            None => encode(&[], words),
+        };
         // raw_log fails only for more than four topics, which no event here has.
-        let _ = self.vm().raw_log(&all, &data);
+        let _ = self.vm().raw_log(&topics(signature, indexed), &data);
     }
 }
 

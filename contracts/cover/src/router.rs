@@ -5,6 +5,7 @@
 
 use alloc::vec::Vec;
 
+use abi_words::encode;
 use alloy_primitives::{Address, U256};
 use alloy_sol_types::SolCall;
 use cover_records::{address_of, GOVERNANCE, NXM_TOKEN};
@@ -49,7 +50,7 @@ impl Cover {
         Ok(match selector {
             BUY_COVER => {
                 let (params, pools) = args.buy_cover().ok_or_else(bad)?;
-                result(&[self.buy_cover(params, pools)?])
+                encode(&[], &[self.buy_cover(params, pools)?])
             }
             EXPIRE_COVER => {
                 self.expire_cover(args.word(0).ok_or_else(bad)?)?;
@@ -78,31 +79,21 @@ impl Cover {
                 // One dynamic array: its offset, its length, its words.
                 let mut all = vec![ARRAY_OFFSET, U256::from(words.len())];
                 all.extend_from_slice(&words);
-                result(&all)
+                encode(&[], &all)
             }
-            COVER_COUNT => result(&[self.cover_count()]),
-            TOTAL_ACTIVE_COVER_ETH => result(&[self.total_active_cover_eth()]),
+            COVER_COUNT => encode(&[], &[self.cover_count()]),
+            TOTAL_ACTIVE_COVER_ETH => encode(&[], &[self.total_active_cover_eth()]),
             CONTRACTS => {
                 let mut words = [U256::ZERO; 7];
                 for (index, word) in (NXM_TOKEN..).zip(words.iter_mut()) {
                     *word = self.word(index) & ADDRESS_MASK;
                 }
-                result(&words)
+                encode(&[], &words)
             }
-            GOVERNANCE_VIEW => result(&[self.word(GOVERNANCE) & ADDRESS_MASK]),
+            GOVERNANCE_VIEW => encode(&[], &[self.word(GOVERNANCE) & ADDRESS_MASK]),
             _ => return Err(Vec::new()),
         })
     }
-}
-
-/// A result of static words, ABI-encoded.
-#[inline(never)]
-fn result(words: &[U256]) -> Vec<u8> {
-    let mut data = Vec::with_capacity(32 * words.len());
-    for word in words {
-        data.extend_from_slice(&word.to_be_bytes::<32>());
-    }
-    data
 }
 
 /// A dynamic result's offset: right after its one head word.

@@ -1938,7 +1938,7 @@ fn buy_calldata(b: &Buy, text: &[u8]) -> Vec<u8> {
     let p = b.params();
     let mut head = vec![
         p.0,
-        addr(p.1),
+        address_word(p.1),
         p.2,
         p.3,
         p.4,
@@ -1946,7 +1946,7 @@ fn buy_calldata(b: &Buy, text: &[u8]) -> Vec<u8> {
         p.6,
         p.7,
         p.8,
-        addr(p.9),
+        address_word(p.9),
         u(11 * 32),
         U256::from(text.len()),
     ];

@@ -36,6 +36,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
+use abi_words::{encode, topics};
 use alloy_primitives::{aliases::U32, Address, B256, U256};
 use alloy_sol_types::SolEvent;
 use mutual_interfaces::{
@@ -695,15 +696,10 @@ impl Ramm {
     /// decode every event with its `sol!` type, which pins the encoding.
     #[inline(never)]
     fn emit(&self, signature: B256, indexed: &[Address], words: &[U256]) {
-        let mut topics = Vec::with_capacity(1 + indexed.len());
-        topics.push(signature);
-        topics.extend(indexed.iter().map(|account| account.into_word()));
-        let mut data = Vec::with_capacity(32 * words.len());
-        for value in words {
-            data.extend_from_slice(&value.to_be_bytes::<32>());
-        }
         // raw_log fails only for more than four topics, which no event here has.
-        let _ = self.vm().raw_log(&topics, &data);
+        let _ = self
+            .vm()
+            .raw_log(&topics(signature, indexed), &encode(&[], words));
     }
 
     /// Whether `account` holds an advisory-board seat (asked of membership; false before

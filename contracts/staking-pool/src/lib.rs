@@ -92,6 +92,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
+use abi_words::{address_word, encode, topics, word_at};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use mutual_interfaces::{
@@ -310,8 +311,8 @@ impl StakingPool {
             } else {
                 destination
             };
-            let data = calldata(positionMintCall::SELECTOR, &[addr(to)]);
-            let minted = ret(&self.call_out(self.contract(H_STAKE_NFT), data, 1)?, 0);
+            let data = encode(&positionMintCall::SELECTOR, &[address_word(to)]);
+            let minted = word_at(&self.call_out(self.contract(H_STAKE_NFT), data, 1)?, 0);
             // Token ids are sequential from 1: one beyond 64 bits is not ours.
             let minted = u64::try_from(minted).map_err(|_| overflow())?;
             self.set_token_pool(minted, config.pool);
@@ -584,9 +585,9 @@ impl StakingPool {
             U256::from(first),
         ];
         words.extend_from_slice(&stakes);
-        let data = calldata(allocateCall::SELECTOR, &words);
+        let data = encode(&allocateCall::SELECTOR, &words);
         let answer = self.call_out(self.contract(H_STAKING_PRODUCTS), data, 2)?;
-        let (premium_nxm, allocation_id) = (ret(&answer, 0), ret(&answer, 1));
+        let (premium_nxm, allocation_id) = (word_at(&answer, 0), word_at(&answer, 1));
         let now = self.now();
         let (rate, end, bucket) = self.stream(premium_nxm, now, period_secs, grace_period_secs)?;
         if rate != 0 {
@@ -602,7 +603,10 @@ impl StakingPool {
                 &[U256::from(minted), U256::from(rate), U256::from(end)],
             );
             let this = self.vm().contract_address();
-            let data = calldata(nxmMintCall::SELECTOR, &[addr(this), U256::from(minted)]);
+            let data = encode(
+                &nxmMintCall::SELECTOR,
+                &[address_word(this), U256::from(minted)],
+            );
             self.call_out(self.contract(H_NXM_TOKEN), data, 0)?;
         }
         Ok((premium_nxm, allocation_id))
@@ -736,7 +740,7 @@ impl StakingPool {
                 return fail(ZeroAddress::SELECTOR, &[]);
             }
             if self.vm().code_size(account) == 0 {
-                return fail(NotAContract::SELECTOR, &[addr(account)]);
+                return fail(NotAContract::SELECTOR, &[address_word(account)]);
             }
         }
         for (index, account) in contracts.into_iter().enumerate() {
@@ -744,7 +748,7 @@ impl StakingPool {
         }
         let mut words = [U256::ZERO; 5];
         for (word, account) in words.iter_mut().zip(contracts) {
-            *word = addr(account);
+            *word = address_word(account);
         }
         self.emit(ContractsSet::SIGNATURE_HASH, &[], &words);
         Ok(())
@@ -901,8 +905,8 @@ impl StakingPool {
         let pool_id = U256::from(pool);
         // initializeProducts(poolId, (uint256,uint256,uint256)[]): the array's offset, length
         // and elements follow the pool id.
-        let mut data = calldata(
-            initializeProductsCall::SELECTOR,
+        let mut data = encode(
+            &initializeProductsCall::SELECTOR,
             &[pool_id, U256::from(64u8), U256::from(count)],
         );
         data.extend_from_slice(products);
@@ -935,8 +939,8 @@ impl StakingPool {
             if token_pool != pool {
                 return Err(wrong_pool(token_id, token_pool, pool_id));
             }
-            let data = calldata(ownerOfCall::SELECTOR, &[token_id]);
-            let owner = ret(&self.view_call(self.contract(H_STAKE_NFT), data, 1)?, 0);
+            let data = encode(&ownerOfCall::SELECTOR, &[token_id]);
+            let owner = word_at(&self.view_call(self.contract(H_STAKE_NFT), data, 1)?, 0);
             let owner = Address::from_word(owner.into());
             if owner != caller && !self.is_approved(caller, token_id)? {
                 return Err(not_approved(caller, token_id));
@@ -948,7 +952,7 @@ impl StakingPool {
         let withdraw_stake = withdraw_stake && !fee_position;
         let (mut total_stake, mut total_rewards) = (0u128, 0u128);
         for tranche_id in tranche_ids.chunks_exact(32) {
-            let tranche_id = word_from(tranche_id);
+            let tranche_id = word_at(tranche_id, 0);
             let tranche: u64 = tranche_id.saturating_to();
             let expired = tranche < current;
             if withdraw_stake && !expired {
@@ -989,9 +993,9 @@ impl StakingPool {
         let total = add(total_stake, total_rewards)?;
         if total != 0 {
             // The token returns `true` or reverts: its answer is not read.
-            let data = calldata(
-                transferCall::SELECTOR,
-                &[addr(recipient), U256::from(total)],
+            let data = encode(
+                &transferCall::SELECTOR,
+                &[address_word(recipient), U256::from(total)],
             );
             self.call_out(self.contract(H_NXM_TOKEN), data, 0)?;
         }
@@ -1002,7 +1006,7 @@ impl StakingPool {
     fn only(&self, role: Address) -> Result<(), E> {
         let caller = self.vm().msg_sender();
         if role.is_zero() || caller != role {
-            return fail(Unauthorized::SELECTOR, &[addr(caller)]);
+            return fail(Unauthorized::SELECTOR, &[address_word(caller)]);
         }
         Ok(())
     }
@@ -1022,7 +1026,7 @@ impl StakingPool {
 
     /// Sets a trusted address of the header, keeping what its word holds above it.
     fn set_contract(&mut self, index: u64, account: Address) {
-        let mut limbs = addr(account).into_limbs();
+        let mut limbs = address_word(account).into_limbs();
         limbs[3] = self.word(K_HEADER, 0, index).as_limbs()[3];
         self.set_word(K_HEADER, 0, index, U256::from_limbs(limbs));
     }
@@ -1320,9 +1324,9 @@ impl StakingPool {
     /// Moves `amount` of `from`'s NXM into this contract (an operator transfer).
     fn take_nxm(&mut self, from: Address, amount: U256) -> Result<(), E> {
         let this = self.vm().contract_address();
-        let data = calldata(
-            operatorTransferCall::SELECTOR,
-            &[addr(from), addr(this), amount],
+        let data = encode(
+            &operatorTransferCall::SELECTOR,
+            &[address_word(from), address_word(this), amount],
         );
         self.call_out(self.contract(H_NXM_TOKEN), data, 0)?;
         Ok(())
@@ -1331,9 +1335,9 @@ impl StakingPool {
     /// Burns `amount` of this contract's NXM.
     fn burn_nxm(&mut self, amount: u128) -> Result<(), E> {
         let this = self.vm().contract_address();
-        let data = calldata(
-            operatorBurnCall::SELECTOR,
-            &[addr(this), U256::from(amount)],
+        let data = encode(
+            &operatorBurnCall::SELECTOR,
+            &[address_word(this), U256::from(amount)],
         );
         self.call_out(self.contract(H_NXM_TOKEN), data, 0)?;
         Ok(())
@@ -1341,15 +1345,18 @@ impl StakingPool {
 
     /// Frees `amount` of allocation `allocation_id` in the staking products.
     fn deallocate(&mut self, pool_id: U256, allocation_id: U256, amount: U256) -> Result<(), E> {
-        let data = calldata(deallocateCall::SELECTOR, &[pool_id, allocation_id, amount]);
+        let data = encode(&deallocateCall::SELECTOR, &[pool_id, allocation_id, amount]);
         self.call_out(self.contract(H_STAKING_PRODUCTS), data, 0)?;
         Ok(())
     }
 
     /// Whether `spender` owns position `token_id` or is approved for it (asked of the NFT).
     fn is_approved(&self, spender: Address, token_id: U256) -> Result<bool, E> {
-        let data = calldata(isApprovedOrOwnerCall::SELECTOR, &[addr(spender), token_id]);
-        Ok(!ret(&self.view_call(self.contract(H_STAKE_NFT), data, 1)?, 0).is_zero())
+        let data = encode(
+            &isApprovedOrOwnerCall::SELECTOR,
+            &[address_word(spender), token_id],
+        );
+        Ok(!word_at(&self.view_call(self.contract(H_STAKE_NFT), data, 1)?, 0).is_zero())
     }
 
     /// Calls `to` with `data`; returns its answer, which must hold at least `words` words (an
@@ -1394,16 +1401,10 @@ impl StakingPool {
     /// Logs an event of signature `signature` with `indexed` topics and `words` of data.
     #[inline(never)]
     fn emit(&self, signature: B256, indexed: &[B256], words: &[U256]) {
-        // At most three indexed arguments (the ABI's limit for a non-anonymous event).
-        let mut topics = [signature; 4];
-        topics[1..=indexed.len()].copy_from_slice(indexed);
-        let topics = &topics[..=indexed.len()];
-        let mut data = Vec::with_capacity(32 * words.len());
-        for value in words {
-            data.extend_from_slice(&value.to_be_bytes::<32>());
-        }
         // raw_log fails only for more than four topics, which no event here has.
-        let _ = self.vm().raw_log(topics, &data);
+        let _ = self
+            .vm()
+            .raw_log(&topics(signature, indexed), &encode(&[], words));
     }
 }
 
@@ -1416,33 +1417,7 @@ fn fail<T>(selector: [u8; 4], args: &[U256]) -> Result<T, E> {
 /// The error whose selector is `selector` and whose arguments are `args`.
 #[inline(never)]
 fn err(selector: [u8; 4], args: &[U256]) -> E {
-    StakingPoolError(calldata(selector, args))
-}
-
-/// `selector` followed by `words`: the ABI encoding of a call (or error) whose arguments are
-/// all static (or, for `initializeProducts`, encoded as words by the caller).
-#[inline(never)]
-fn calldata(selector: [u8; 4], words: &[U256]) -> Vec<u8> {
-    let mut data = Vec::with_capacity(4 + 32 * words.len());
-    data.extend_from_slice(&selector);
-    for word in words {
-        data.extend_from_slice(&word.to_be_bytes::<32>());
-    }
-    data
-}
-
-/// Word `index` of a call's answer (which [`at_least`] has checked).
-#[inline(never)]
-fn ret(data: &[u8], index: usize) -> U256 {
-    word_from(&data[32 * index..32 * (index + 1)])
-}
-
-/// The word of 32 big-endian `bytes` (ruint's `from_be_slice` takes any length, in more code).
-#[inline(never)]
-fn word_from(bytes: &[u8]) -> U256 {
-    let mut word = [0u8; 32];
-    word.copy_from_slice(bytes);
-    U256::from_be_bytes(word)
+    StakingPoolError(encode(&selector, args))
 }
 
 /// `data` if it holds at least `words` words, else an empty revert.
@@ -1451,12 +1426,6 @@ fn at_least(data: Vec<u8>, words: usize) -> Result<Vec<u8>, E> {
         return Err(StakingPoolError(Vec::new()));
     }
     Ok(data)
-}
-
-/// An address as an ABI word.
-#[inline(never)]
-fn addr(account: Address) -> U256 {
-    U256::from_be_bytes(account.into_word().0)
 }
 
 /// The manager's fee shares for `shares` at `fee` %: `floor(shares·fee/(100−fee))`.
@@ -1514,7 +1483,7 @@ fn insufficient(amount: U256) -> E {
 }
 
 fn only_manager(caller: Address, pool_id: U256) -> E {
-    err(OnlyManager::SELECTOR, &[addr(caller), pool_id])
+    err(OnlyManager::SELECTOR, &[address_word(caller), pool_id])
 }
 
 fn wrong_pool(token_id: U256, token_pool: u64, pool_id: U256) -> E {
@@ -1525,7 +1494,10 @@ fn wrong_pool(token_id: U256, token_pool: u64, pool_id: U256) -> E {
 }
 
 fn not_approved(caller: Address, token_id: U256) -> E {
-    err(NotTokenOwnerOrApproved::SELECTOR, &[addr(caller), token_id])
+    err(
+        NotTokenOwnerOrApproved::SELECTOR,
+        &[address_word(caller), token_id],
+    )
 }
 
 #[cfg(not(feature = "export-abi"))]

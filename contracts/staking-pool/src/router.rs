@@ -30,7 +30,9 @@ use stylus_sdk::{
 
 use staking_records::Records;
 
-use super::{addr, word_from, StakingPool, StakingPoolError};
+use abi_words::{address_word, encode, word_at};
+
+use super::{StakingPool, StakingPoolError};
 
 /// A selector as the router's `u32`.
 const fn selector(bytes: [u8; 4]) -> u32 {
@@ -107,24 +109,30 @@ fn dispatch(
         REGISTER_POOL => {
             a.need(5)?;
             let (count, products) = a.products(4)?;
-            words(&[pool.register(
-                address(a.word(0))?,
-                boolean(a.word(1))?,
-                a.word(2),
-                a.word(3),
-                count,
-                products,
-            )?])
+            encode(
+                &[],
+                &[pool.register(
+                    address(a.word(0))?,
+                    boolean(a.word(1))?,
+                    a.word(2),
+                    a.word(3),
+                    count,
+                    products,
+                )?],
+            )
         }
         DEPOSIT_TO => {
             a.need(5)?;
-            words(&[pool.deposit_to(
-                a.word(0),
-                a.word(1),
-                a.word(2),
-                a.word(3),
-                address(a.word(4))?,
-            )?])
+            encode(
+                &[],
+                &[pool.deposit_to(
+                    a.word(0),
+                    a.word(1),
+                    a.word(2),
+                    a.word(3),
+                    address(a.word(4))?,
+                )?],
+            )
         }
         EXTEND_DEPOSIT => {
             a.need(4)?;
@@ -141,7 +149,7 @@ fn dispatch(
                 boolean(a.word(3))?,
                 tranches,
             )?;
-            words(&[stake, rewards])
+            encode(&[], &[stake, rewards])
         }
         SET_POOL_FEE => {
             a.need(2)?;
@@ -171,7 +179,7 @@ fn dispatch(
                 a.word(6),
                 a.word(7),
             )?;
-            words(&[premium, id])
+            encode(&[], &[premium, id])
         }
         REQUEST_DEALLOCATION => {
             a.need(6)?;
@@ -187,7 +195,10 @@ fn dispatch(
         }
         BURN_STAKE => {
             a.need(4)?;
-            words(&[pool.burn_stake(a.word(0), a.word(1), a.word(2), a.word(3))?])
+            encode(
+                &[],
+                &[pool.burn_stake(a.word(0), a.word(1), a.word(2), a.word(3))?],
+            )
         }
         SET_CONTRACTS => {
             a.need(5)?;
@@ -206,55 +217,48 @@ fn dispatch(
             pool.set_governance(address(a.word(0))?)?;
             Vec::new()
         }
-        POOL_COUNT => words(&[pool.pool_count()]),
+        POOL_COUNT => encode(&[], &[pool.pool_count()]),
         MANAGER => {
             a.need(1)?;
-            words(&[addr(pool.manager(a.word(0)))])
+            encode(&[], &[address_word(pool.manager(a.word(0)))])
         }
         TRANCHE_STAKES => {
             a.need(1)?;
             let (first, stakes) = pool.tranche_stakes(a.word(0))?;
-            let mut answer = words(&[first]);
-            answer.extend_from_slice(&words(&stakes));
+            let mut answer = encode(&[], &[first]);
+            answer.extend_from_slice(&encode(&[], &stakes));
             answer
         }
         TOKEN_POOL => {
             a.need(1)?;
-            words(&[pool.token_pool(a.word(0))])
+            encode(&[], &[pool.token_pool(a.word(0))])
         }
         WORDS => {
             a.need(1)?;
             let keys = a.uints(0)?;
-            let mut answer = words(&[U256::from(32u8), U256::from(keys.len() / 32)]);
+            let mut answer = encode(&[], &[U256::from(32u8), U256::from(keys.len() / 32)]);
             for key in keys.chunks_exact(32) {
-                answer.extend_from_slice(&pool.read(word_from(key)).to_be_bytes::<32>());
+                answer.extend_from_slice(&pool.read(word_at(key, 0)).to_be_bytes::<32>());
             }
             answer
         }
         CONTRACTS => {
             let (token, nft, products, cover, registry) = pool.contracts();
-            words(&[
-                addr(token),
-                addr(nft),
-                addr(products),
-                addr(cover),
-                addr(registry),
-            ])
+            encode(
+                &[],
+                &[
+                    address_word(token),
+                    address_word(nft),
+                    address_word(products),
+                    address_word(cover),
+                    address_word(registry),
+                ],
+            )
         }
-        GOVERNANCE => words(&[addr(pool.governance())]),
+        GOVERNANCE => encode(&[], &[address_word(pool.governance())]),
         _ => return Ok(None),
     };
     Ok(Some(answer))
-}
-
-/// The encoding of static words.
-#[inline(never)]
-fn words(values: &[U256]) -> Vec<u8> {
-    let mut data = Vec::with_capacity(32 * values.len());
-    for value in values {
-        data.extend_from_slice(&value.to_be_bytes::<32>());
-    }
-    data
 }
 
 /// `word` if it is below 2^bits (the validation of a narrower ABI type).
@@ -291,7 +295,7 @@ impl<'a> Args<'a> {
             .checked_add(32)
             .and_then(|end| self.0.get(offset..end))
         {
-            Some(bytes) => Ok(word_from(bytes)),
+            Some(bytes) => Ok(word_at(bytes, 0)),
             None => undecodable(),
         }
     }

@@ -57,6 +57,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 
+use abi_words::{address_word, encode, topics};
 use alloy_primitives::{Address, B256, U256};
 use alloy_sol_types::{SolCall, SolError, SolEvent};
 use mutual_interfaces::{
@@ -149,18 +150,7 @@ type Res<T> = Result<T, ProductsError>;
 /// error here has static arguments only: uints and addresses, one word each).
 #[inline(never)]
 fn error(selector: [u8; 4], args: &[U256]) -> ProductsError {
-    ProductsError(words(&selector, args))
-}
-
-/// `prefix` followed by `args` as ABI words.
-#[inline(never)]
-fn words(prefix: &[u8], args: &[U256]) -> Vec<u8> {
-    let mut data = Vec::with_capacity(prefix.len() + 32 * args.len());
-    data.extend_from_slice(prefix);
-    for arg in args {
-        data.extend_from_slice(&arg.to_be_bytes::<32>());
-    }
-    data
+    ProductsError(encode(&selector, args))
 }
 
 /// Fails with [`error`]`(selector, args)`.
@@ -209,13 +199,6 @@ fn units_of(amount_nxm: U256) -> u64 {
 /// `units` of 0.01 NXM in wei (exact: `u64::MAX · 10^16 < 2^128`).
 fn nxm(units: u64) -> U256 {
     U256::from(u128::from(units) * 10_000_000_000_000_000u128)
-}
-
-/// An address as an ABI word.
-fn addr(account: Address) -> U256 {
-    let mut word = [0u8; 32];
-    word[12..].copy_from_slice(account.as_slice());
-    U256::from_be_bytes(word)
 }
 
 /// The address in a word's low 20 bytes.
@@ -649,7 +632,7 @@ impl StakingProducts {
             address_of(answer[0])
         };
         if manager.is_zero() || manager != caller {
-            return fail(Unauthorized::SELECTOR, &[addr(caller)]);
+            return fail(Unauthorized::SELECTOR, &[address_word(caller)]);
         }
         self.update_products(pool_id, products, true)
     }
@@ -669,7 +652,7 @@ impl StakingProducts {
                 return fail(ZeroAddress::SELECTOR, &[]);
             }
             if self.vm().code_size(account) == 0 {
-                return fail(NotAContract::SELECTOR, &[addr(account)]);
+                return fail(NotAContract::SELECTOR, &[address_word(account)]);
             }
         }
         self.set_address(STAKING_POOL_SLOT, staking_pool);
@@ -677,7 +660,7 @@ impl StakingProducts {
         self.emit(
             ContractsSet::SIGNATURE_HASH,
             &[],
-            &[addr(staking_pool), addr(cover_products)],
+            &[address_word(staking_pool), address_word(cover_products)],
         );
         Ok(())
     }
@@ -859,7 +842,7 @@ impl StakingProducts {
     /// Sets the low 160 bits of a named slot to `account`, keeping its bits 192–255.
     #[inline(never)]
     fn set_address(&mut self, slot: U256, account: Address) {
-        let mut limbs = *addr(account).as_limbs();
+        let mut limbs = *address_word(account).as_limbs();
         limbs[3] = self.read_word(slot).as_limbs()[3];
         self.write_word(slot, U256::from_limbs(limbs));
     }
@@ -868,7 +851,7 @@ impl StakingProducts {
     fn only(&self, role: Address) -> Res<()> {
         let caller = self.vm().msg_sender();
         if role.is_zero() || caller != role {
-            return fail(Unauthorized::SELECTOR, &[addr(caller)]);
+            return fail(Unauthorized::SELECTOR, &[address_word(caller)]);
         }
         Ok(())
     }
@@ -1098,10 +1081,10 @@ impl StakingProducts {
     /// address without code answers nothing).
     #[inline(never)]
     fn view(&self, to: Address, selector: [u8; 4], args: &[U256], answer: &mut [U256]) -> Res<()> {
-        let calldata = words(&selector, args);
+        let calldata = encode(&selector, args);
         let returned = static_call(self.vm(), Call::new(), to, &calldata)?;
         if returned.len() < 32 * answer.len() {
-            return fail(NotAContract::SELECTOR, &[addr(to)]);
+            return fail(NotAContract::SELECTOR, &[address_word(to)]);
         }
         for (word, chunk) in answer.iter_mut().zip(returned.chunks_exact(32)) {
             let mut bytes = [0u8; 32];
@@ -1264,7 +1247,7 @@ impl StakingProducts {
     fn log_governance(&self, previous: Address, new: Address) {
         self.emit(
             GovernanceChanged::SIGNATURE_HASH,
-            &[addr(previous), addr(new)],
+            &[address_word(previous), address_word(new)],
             &[],
         );
     }
@@ -1274,14 +1257,10 @@ impl StakingProducts {
     /// encoder each.
     #[inline(never)]
     fn emit(&self, signature: B256, indexed: &[U256], data: &[U256]) {
-        let mut topics = [signature; 4];
-        for (topic, word) in topics[1..].iter_mut().zip(indexed) {
-            *topic = B256::from(*word);
-        }
         // Only fails for more than four topics (every event here has at most four).
         let _ = self
             .vm()
-            .raw_log(&topics[..1 + indexed.len()], &words(&[], data));
+            .raw_log(&topics(signature, indexed), &encode(&[], data));
     }
 
     /// The slot of a keyed word: `keccak256(key ‖ a ‖ b ‖ index)` (72 bytes; far from the

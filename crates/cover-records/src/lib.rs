@@ -123,12 +123,6 @@ pub fn address_of(word: U256) -> Address {
     Address::from_word(B256::from(word.to_be_bytes::<32>()))
 }
 
-/// An address as a word (what a header word holds in its low 160 bits, and an ABI word).
-#[inline(never)]
-pub fn address_word(account: Address) -> U256 {
-    U256::from_be_bytes(account.into_word().0)
-}
-
 /// The day length in the [`NXM_TOKEN`] header word.
 pub fn day_secs(nxm_token_word: U256) -> u64 {
     bits(nxm_token_word, 160, 32).to()

@@ -4,6 +4,7 @@
 
 use std::{cell::RefCell, collections::HashMap};
 
+use abi_words::address_word;
 use alloy_primitives::{address, U256};
 use cover_records::*;
 use proptest::prelude::*;

@@ -10,12 +10,18 @@
 //! * [`mcr`]: the minimum capital requirement and MCR%.
 //! * [`pricing`]: premiums, dynamic pricing, commission, staker rewards.
 //! * [`staking`]: tranches, buckets, shares, reward streams, capacity.
+//! * [`assessment`]: claim deposits, assessor rewards and their split, the poll's outcome, its
+//!   silent ending, cooldown, redemption window and stake lockup.
+//! * [`governance`]: vote weights, the proposal threshold, quorum, ordinary and special
+//!   majorities, the voting period and the timelock.
 #![no_std]
 
 pub mod allocation;
+pub mod assessment;
 pub mod cover;
 mod error;
 pub mod fixed;
+pub mod governance;
 pub mod mcr;
 pub mod pricing;
 pub mod ramm;

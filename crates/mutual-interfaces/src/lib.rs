@@ -21,11 +21,14 @@
 #[macro_use]
 extern crate alloc;
 
+pub mod assessment;
 pub mod capital_pool;
+pub mod claims;
 pub mod common;
 pub mod cover;
 pub mod cover_products;
 pub mod cover_viewer;
+pub mod governance;
 pub mod membership;
 pub mod nxm_token;
 pub mod pool_registry;

@@ -1,0 +1,161 @@
+//! Governance: members govern the mutual by NXM-weighted votes on proposals that carry on-chain
+//! actions (protocol-reference §8, with the governance issue's rules). Every contract's
+//! governance role is this contract once deployment ends.
+//!
+//! Members lock NXM here to vote: a vote weighs `locked + 1 NXM`, capped at 5 % of the NXM
+//! supply (taken when the proposal was made) for ordinary proposals and uncapped for special
+//! resolutions; locked NXM stays until every proposal it voted on has ended, so NXM cannot vote
+//! twice on one proposal. A proposal is a list of actions `(target, value, data)` on the
+//! protocol's own contracts, with a description URI; proposing needs 100 NXM of weight. A
+//! proposal is special (≥ 75 %) when an action targets membership or governance itself, or
+//! changes a contract's trusted addresses or governance role; otherwise ordinary (> 50 %).
+//! Voting lasts 3 days, the quorum is 15 % of the supply, then a 1-day timelock in which 3
+//! advisory-board seats can veto; anyone executes, and a failing action reverts the execution
+//! with its index and revert data.
+//!
+//! Roles:
+//! * **members**: `lock`, `unlock`, `propose`, `vote`;
+//! * **advisory-board seat holders**: `veto` (during the timelock);
+//! * **anyone**: `execute`;
+//! * **the initializer** (the deployer, once): `initialize`; it holds nothing afterwards;
+//! * **governance itself** (through an executed proposal): `setProtocolContracts`.
+
+// The generated call methods add the host and the call context to the ABI's arguments.
+#![allow(clippy::too_many_arguments)]
+
+use alloy_sol_types::sol;
+
+pub use crate::common::{MathOverflow, NotAContract, NotMember, Unauthorized, ZeroAddress};
+
+/// A proposal's status, as `proposalStatus` reports it.
+pub mod status {
+    /// Voting is open.
+    pub const VOTING: u8 = 0;
+    /// Voting ended without the quorum or the majority.
+    pub const DEFEATED: u8 = 1;
+    /// Accepted; the timelock runs (vetoes are possible).
+    pub const TIMELOCKED: u8 = 2;
+    /// Accepted, the timelock over: anyone may execute it.
+    pub const EXECUTABLE: u8 = 3;
+    /// Vetoed by 3 advisory-board seats.
+    pub const VETOED: u8 = 4;
+    /// Executed.
+    pub const EXECUTED: u8 = 5;
+}
+
+/// Advisory-board seats whose vetoes stop a proposal.
+pub const VETOES_TO_STOP: u8 = 3;
+
+crate::contract_interface! {
+    interface IGovernance {
+        // Members.
+        /// Moves `amountNxm` of the caller's NXM into its lock.
+        function lock(uint256 amountNxm) external;
+        /// Returns `amountNxm` of the caller's locked NXM once every proposal it voted on has
+        /// ended.
+        function unlock(uint256 amountNxm) external;
+        /// Proposes `actions` — `(target, valueEth, data)`, each target a protocol contract —
+        /// described at `descriptionUri`; returns the proposal's id (from 1).
+        function propose((address,uint256,bytes)[] calldata actions, string calldata descriptionUri) external returns (uint256);
+        /// Votes for or against `proposalId` with the caller's weight.
+        function vote(uint256 proposalId, bool support) external;
+
+        // Advisory-board seat holders, during the timelock.
+        function veto(uint256 proposalId) external;
+
+        // Anyone. Carries out an executable proposal's actions in order (the ETH sent funds
+        // their values).
+        function execute(uint256 proposalId) external payable;
+
+        // The initializer, once.
+        function initialize(address nxmToken, address membership, address[] calldata protocolContracts) external;
+        // Governance itself.
+        function setProtocolContracts(address[] calldata protocolContracts) external;
+
+        // Views.
+        /// `(proposer, startSecs, endSecs, forNxm, againstNxm, special, vetoes, supplyNxm)`.
+        function proposal(uint256 proposalId) external view returns (address, uint256, uint256, uint256, uint256, bool, uint8, uint256);
+        /// One of [`status`]'s values; reverts for an unknown id.
+        function proposalStatus(uint256 proposalId) external view returns (uint8);
+        /// `(actionCount, descriptionUri)`.
+        function proposalDetails(uint256 proposalId) external view returns (uint256, string memory);
+        /// Action `index` of `proposalId`: `(target, valueEth, data)`.
+        function action(uint256 proposalId, uint256 index) external view returns (address, uint256, bytes memory);
+        /// `(voted, support, weightNxm)` of `voter` on `proposalId`.
+        function receipt(uint256 proposalId, address voter) external view returns (bool, bool, uint256);
+        /// `(lockedNxm, lockedUntilSecs)` of `member`.
+        function locked(address member) external view returns (uint256, uint256);
+        /// The weight `member` would vote with on `proposalId` now.
+        function voteWeight(uint256 proposalId, address member) external view returns (uint256);
+        function proposalCount() external view returns (uint256);
+        function protocolContracts() external view returns (address[] memory);
+        function isProtocolContract(address account) external view returns (bool);
+        /// Membership's question: NXM locked here for `member`.
+        function hasMemberState(address member) external view returns (bool);
+        function daySecs() external view returns (uint256);
+        function contracts() external view returns (address, address);
+    }
+}
+
+sol! {
+    /// `member` locked `amountNxm` more (now `lockedNxm`).
+    event Locked(address indexed member, uint256 amountNxm, uint256 lockedNxm);
+    /// `member` took back `amountNxm` (now `lockedNxm`).
+    event Unlocked(address indexed member, uint256 amountNxm, uint256 lockedNxm);
+    /// `proposer` made proposal `proposalId` with `actionCount` actions; voting ends at
+    /// `endSecs`.
+    event ProposalCreated(uint256 indexed proposalId, address indexed proposer, uint256 actionCount, bool special, uint256 endSecs, string descriptionUri);
+    /// `voter` voted on `proposalId` with `weightNxm`.
+    event VoteCast(uint256 indexed proposalId, address indexed voter, bool support, uint256 weightNxm);
+    /// Advisory-board member `seatHolder` vetoed `proposalId` (`vetoes` so far).
+    event ProposalVetoed(uint256 indexed proposalId, address indexed seatHolder, uint8 vetoes);
+    /// `proposalId`'s actions were carried out.
+    event ProposalExecuted(uint256 indexed proposalId, address indexed executor);
+    /// The protocol contracts proposals may target.
+    event ProtocolContractsSet(address[] protocolContracts);
+    /// The initializer set the token and membership.
+    event Initialized(address nxmToken, address membership);
+
+    /// A zero amount of NXM.
+    #[derive(Debug, PartialEq, Eq)]
+    error ZeroAmount();
+    /// `requestedNxm` is more than the `lockedNxm` locked.
+    #[derive(Debug, PartialEq, Eq)]
+    error InsufficientLocked(uint256 requestedNxm, uint256 lockedNxm);
+    /// The lock holds until `lockedUntilSecs` (the end of a proposal it voted on).
+    #[derive(Debug, PartialEq, Eq)]
+    error StillLocked(uint256 lockedUntilSecs);
+    /// No proposal `proposalId`.
+    #[derive(Debug, PartialEq, Eq)]
+    error ProposalNotFound(uint256 proposalId);
+    /// A weight of `weightNxm` is below the `thresholdNxm` needed to propose.
+    #[derive(Debug, PartialEq, Eq)]
+    error ProposalThresholdNotMet(uint256 weightNxm, uint256 thresholdNxm);
+    /// A proposal without actions.
+    #[derive(Debug, PartialEq, Eq)]
+    error NoActions();
+    /// Action `index` targets `target`, which is not a protocol contract.
+    #[derive(Debug, PartialEq, Eq)]
+    error TargetNotAllowed(uint256 index, address target);
+    /// `proposalId` is not in the state the call needs: its status is `status`.
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidProposalStatus(uint256 proposalId, uint8 status);
+    /// `voter` already voted on `proposalId`.
+    #[derive(Debug, PartialEq, Eq)]
+    error AlreadyVoted(uint256 proposalId, address voter);
+    /// `seatHolder` already vetoed `proposalId`.
+    #[derive(Debug, PartialEq, Eq)]
+    error AlreadyVetoed(uint256 proposalId, address seatHolder);
+    /// Action `index` reverted with `revertData`.
+    #[derive(Debug, PartialEq, Eq)]
+    error ActionFailed(uint256 index, bytes revertData);
+    /// The ETH sent, `valueEth`, does not match the actions' total `neededEth`.
+    #[derive(Debug, PartialEq, Eq)]
+    error ValueMismatch(uint256 valueEth, uint256 neededEth);
+    /// `initialize` was already called (or the caller is not the initializer).
+    #[derive(Debug, PartialEq, Eq)]
+    error AlreadyInitialized();
+    /// A day length of `daySecs` seconds (zero, or too long for the 64-bit times).
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidDayLength(uint256 daySecs);
+}

@@ -68,58 +68,36 @@ pub const MAX_GRACE_PERIOD_SECS: u64 = 365 * 86_400;
 /// coverAssets, useFixedPrice, isDeprecated)`.
 pub type ProductView = (U256, U256, U256, U256, U256, bool, bool);
 
-/// The revert data of a failed entrypoint: one of the module's `sol!` errors (encoded by
-/// [`fail`]: its selector, then its static arguments as words), or a callee's revert data passed
-/// on. One byte vector instead of an enum of the error types: the typed encoders cost ~200
-/// bytes of WASM each, [`fail`] once. The errors it reverts with are listed for export-abi
-/// below, and the tests compare every revert with the `sol!` type's own encoding.
-pub struct CatalogueError(Vec<u8>);
-
-impl From<CatalogueError> for Vec<u8> {
-    fn from(error: CatalogueError) -> Vec<u8> {
-        error.0
-    }
+abi_words::revert_data! {
+    /// The revert data of a failed entrypoint: one of the module's `sol!` errors (encoded by
+    /// [`fail`]: its selector, then its static arguments as words), or a callee's revert data passed
+    /// on. One byte vector instead of an enum of the error types: the typed encoders cost ~200
+    /// bytes of WASM each, [`fail`] once. The errors it reverts with are listed for export-abi
+    /// below, and the tests compare every revert with the `sol!` type's own encoding.
+    pub struct CatalogueError;
+    errors: [
+        Unauthorized,
+        ZeroAddress,
+        NotAContract,
+        ProductNotFound,
+        ProductTypeNotFound,
+        ProductDeprecated,
+        PoolNotAllowedForThisProduct,
+        StakingPoolDoesNotExist,
+        CoverAssetNotSupported,
+        MetadataRequired,
+        InitialPriceRatioBelowMinPriceRatio,
+        InitialPriceRatioAbove100Percent,
+        MinPriceRatioAbove100Percent,
+        CapacityReductionRatioAbove100Percent,
+        InvalidClaimMethod,
+        GracePeriodTooLong,
+    ]
 }
 
 impl From<CallError> for CatalogueError {
     fn from(error: CallError) -> Self {
         Self(error.into())
-    }
-}
-
-/// The errors the catalogue reverts with, for the exported ABI.
-#[cfg(feature = "export-abi")]
-impl stylus_sdk::abi::export::internal::InnerTypes for CatalogueError {
-    fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
-        use alloy_sol_types::SolError;
-        use core::any::TypeId;
-        use stylus_sdk::abi::export::internal::InnerType;
-        macro_rules! errors {
-            ($($error:ty),*) => {
-                vec![$(InnerType {
-                    name: format!("error {};", <$error>::SIGNATURE.replace(',', ", ")),
-                    id: TypeId::of::<$error>(),
-                }),*]
-            };
-        }
-        errors![
-            Unauthorized,
-            ZeroAddress,
-            NotAContract,
-            ProductNotFound,
-            ProductTypeNotFound,
-            ProductDeprecated,
-            PoolNotAllowedForThisProduct,
-            StakingPoolDoesNotExist,
-            CoverAssetNotSupported,
-            MetadataRequired,
-            InitialPriceRatioBelowMinPriceRatio,
-            InitialPriceRatioAbove100Percent,
-            MinPriceRatioAbove100Percent,
-            CapacityReductionRatioAbove100Percent,
-            InvalidClaimMethod,
-            GracePeriodTooLong
-        ]
     }
 }
 

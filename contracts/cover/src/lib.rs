@@ -135,59 +135,38 @@ pub type BuyCoverParams = (
     Vec<u8>,
 );
 
-/// The revert data of a failed entrypoint: one of the module's `sol!` errors (encoded by
-/// [`fail`]: its selector, then its static arguments as words), or a callee's revert data passed
-/// on. The errors it reverts with are listed for export-abi below.
-pub struct CoverError(Vec<u8>);
-
-impl From<CoverError> for Vec<u8> {
-    fn from(error: CoverError) -> Vec<u8> {
-        error.0
-    }
-}
-
-/// The errors the cover contract reverts with, for the exported ABI.
-#[cfg(feature = "export-abi")]
-impl stylus_sdk::abi::export::internal::InnerTypes for CoverError {
-    fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
-        use core::any::TypeId;
-        use stylus_sdk::abi::export::internal::InnerType;
-        macro_rules! errors {
-            ($($error:ty),*) => {
-                vec![$(InnerType {
-                    name: format!("error {};", <$error>::SIGNATURE.replace(',', ", ")),
-                    id: TypeId::of::<$error>(),
-                }),*]
-            };
-        }
-        errors![
-            Unauthorized,
-            ZeroAddress,
-            NotAContract,
-            NotMember,
-            MathOverflow,
-            EthTransferFailed,
-            CoverPeriodTooShort,
-            CoverPeriodTooLong,
-            CommissionRateTooHigh,
-            CoverAmountIsZero,
-            InvalidPaymentAsset,
-            MustBeOriginalCoverId,
-            ExpiredCoversCannotBeEdited,
-            CoverAssetMismatch,
-            OnlyOwnerOrApproved,
-            InsufficientCoverAmountAllocated,
-            UnexpectedEthSent,
-            PriceExceedsMaxPremiumInAsset,
-            InsufficientEthSent,
-            CoverNotYetExpired,
-            CoverNotFound,
-            CoverAlreadyExpired,
-            InvalidPoolAllocations,
-            PayoutExceedsCover,
-            InvalidDayLength
-        ]
-    }
+abi_words::revert_data! {
+    /// The revert data of a failed entrypoint: one of the module's `sol!` errors (encoded by
+    /// [`fail`]: its selector, then its static arguments as words), or a callee's revert data passed
+    /// on. The errors it reverts with are listed for export-abi below.
+    pub struct CoverError;
+    errors: [
+        Unauthorized,
+        ZeroAddress,
+        NotAContract,
+        NotMember,
+        MathOverflow,
+        EthTransferFailed,
+        CoverPeriodTooShort,
+        CoverPeriodTooLong,
+        CommissionRateTooHigh,
+        CoverAmountIsZero,
+        InvalidPaymentAsset,
+        MustBeOriginalCoverId,
+        ExpiredCoversCannotBeEdited,
+        CoverAssetMismatch,
+        OnlyOwnerOrApproved,
+        InsufficientCoverAmountAllocated,
+        UnexpectedEthSent,
+        PriceExceedsMaxPremiumInAsset,
+        InsufficientEthSent,
+        CoverNotYetExpired,
+        CoverNotFound,
+        CoverAlreadyExpired,
+        InvalidPoolAllocations,
+        PayoutExceedsCover,
+        InvalidDayLength,
+    ]
 }
 
 /// Shorthand for entrypoint results.

@@ -136,53 +136,32 @@ pub const MAX_BUCKETS_PER_CALL: u32 = 64;
 /// The longest day the constructor accepts: a real one.
 pub const MAX_DAY_SECS: u64 = 86_400;
 
-/// The revert data of a failed entrypoint: one of the module's `sol!` errors (encoded by
-/// [`fail`]: its selector, then its static arguments as words), or a callee's revert data passed
-/// on (the NXM token's, the stake NFT's or the staking products'). The errors it reverts with
-/// are listed for export-abi below.
-pub struct StakingPoolError(Vec<u8>);
-
-impl From<StakingPoolError> for Vec<u8> {
-    fn from(error: StakingPoolError) -> Vec<u8> {
-        error.0
-    }
-}
-
-/// The errors the staking pools revert with, for the exported ABI.
-#[cfg(feature = "export-abi")]
-impl stylus_sdk::abi::export::internal::InnerTypes for StakingPoolError {
-    fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
-        use core::any::TypeId;
-        use stylus_sdk::abi::export::internal::InnerType;
-        macro_rules! errors {
-            ($($error:ty),*) => {
-                vec![$(InnerType {
-                    name: format!("error {};", <$error>::SIGNATURE.replace(',', ", ")),
-                    id: TypeId::of::<$error>(),
-                }),*]
-            };
-        }
-        errors![
-            Unauthorized,
-            ZeroAddress,
-            NotAContract,
-            MathOverflow,
-            PoolNotFound,
-            OnlyManager,
-            PrivatePool,
-            PoolHalted,
-            PoolFeeExceedsMax,
-            InsufficientDepositAmount,
-            RequestedTrancheIsNotYetActive,
-            RequestedTrancheIsExpired,
-            NewTrancheEndsBeforeInitialTranche,
-            TrancheNotExpired,
-            InvalidStakingPoolForToken,
-            NotTokenOwnerOrApproved,
-            InvalidDaySecs,
-            ExpirationsPending
-        ]
-    }
+abi_words::revert_data! {
+    /// The revert data of a failed entrypoint: one of the module's `sol!` errors (encoded by
+    /// [`fail`]: its selector, then its static arguments as words), or a callee's revert data passed
+    /// on (the NXM token's, the stake NFT's or the staking products'). The errors it reverts with
+    /// are listed for export-abi below.
+    pub struct StakingPoolError;
+    errors: [
+        Unauthorized,
+        ZeroAddress,
+        NotAContract,
+        MathOverflow,
+        PoolNotFound,
+        OnlyManager,
+        PrivatePool,
+        PoolHalted,
+        PoolFeeExceedsMax,
+        InsufficientDepositAmount,
+        RequestedTrancheIsNotYetActive,
+        RequestedTrancheIsExpired,
+        NewTrancheEndsBeforeInitialTranche,
+        TrancheNotExpired,
+        InvalidStakingPoolForToken,
+        NotTokenOwnerOrApproved,
+        InvalidDaySecs,
+        ExpirationsPending,
+    ]
 }
 
 type E = StakingPoolError;

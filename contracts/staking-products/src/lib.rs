@@ -87,18 +87,29 @@ pub const MAX_PRICE_BPS: u64 = 10_000;
 /// `setProducts`.
 pub type ProductParams = (U256, U256, U256);
 
-/// The revert data of a failed entrypoint: one of the module's `sol!` errors (encoded by
-/// [`fail`]: its selector, then its arguments as words), or a callee's revert data passed on.
-/// One byte vector instead of an enum of the error types: the typed encoders cost ~200 bytes of
-/// WASM each, [`fail`] once (the cover catalogue's pattern). The errors are listed for
-/// export-abi below; the tests compare every revert with the `sol!` type's own encoding.
-#[cfg_attr(test, derive(Debug))]
-pub struct ProductsError(Vec<u8>);
-
-impl From<ProductsError> for Vec<u8> {
-    fn from(error: ProductsError) -> Vec<u8> {
-        error.0
-    }
+abi_words::revert_data! {
+    /// The revert data of a failed entrypoint: one of the module's `sol!` errors (encoded by
+    /// [`fail`]: its selector, then its arguments as words), or a callee's revert data passed on.
+    /// One byte vector instead of an enum of the error types: the typed encoders cost ~200 bytes of
+    /// WASM each, [`fail`] once (the cover catalogue's pattern). The errors are listed for
+    /// export-abi below; the tests compare every revert with the `sol!` type's own encoding.
+    #[cfg_attr(test, derive(Debug))]
+    pub struct ProductsError;
+    errors: [
+        Unauthorized,
+        ZeroAddress,
+        NotAContract,
+        MathOverflow,
+        InsufficientCapacity,
+        TargetWeightTooHigh,
+        TotalTargetWeightExceeded,
+        TotalEffectiveWeightExceeded,
+        TargetPriceTooHigh,
+        TargetPriceBelowMin,
+        AlreadyDeallocated,
+        InvalidAllocationId,
+        DuplicateProduct,
+    ]
 }
 
 impl From<CallError> for ProductsError {
@@ -108,38 +119,6 @@ impl From<CallError> for ProductsError {
             CallError::Revert(data) => Self(data),
             CallError::AbiDecodingFailed(_) => Self(Vec::new()),
         }
-    }
-}
-
-/// The errors staking products revert with, for the exported ABI.
-#[cfg(feature = "export-abi")]
-impl stylus_sdk::abi::export::internal::InnerTypes for ProductsError {
-    fn inner_types() -> Vec<stylus_sdk::abi::export::internal::InnerType> {
-        use core::any::TypeId;
-        use stylus_sdk::abi::export::internal::InnerType;
-        macro_rules! errors {
-            ($($error:ty),*) => {
-                vec![$(InnerType {
-                    name: format!("error {};", <$error>::SIGNATURE.replace(',', ", ")),
-                    id: TypeId::of::<$error>(),
-                }),*]
-            };
-        }
-        errors![
-            Unauthorized,
-            ZeroAddress,
-            NotAContract,
-            MathOverflow,
-            InsufficientCapacity,
-            TargetWeightTooHigh,
-            TotalTargetWeightExceeded,
-            TotalEffectiveWeightExceeded,
-            TargetPriceTooHigh,
-            TargetPriceBelowMin,
-            AlreadyDeallocated,
-            InvalidAllocationId,
-            DuplicateProduct
-        ]
     }
 }
 

@@ -125,6 +125,49 @@ impl Deref for Topics {
     }
 }
 
+/// Declares a contract's revert data: `struct $name(Vec<u8>)` holding an encoded `sol!` error
+/// (from [`encode`]) or a callee's revert data passed on, its conversion into the entrypoints'
+/// `Vec<u8>` error, and — with the contract's `export-abi` feature — the list of the `sol!`
+/// errors it reverts with, which the SDK's export-abi prints into the contract's interface.
+///
+/// One byte vector instead of an enum of the error types: a typed encoder costs ~200 bytes of
+/// WASM per error, [`encode`] is compiled once. Expands in the contract's crate, which needs
+/// `extern crate alloc`, `stylus-sdk` and `alloy-sol-types` (as every contract has).
+///
+/// ```ignore
+/// abi_words::revert_data! {
+///     /// The revert data of a failed entrypoint.
+///     pub struct CoverError;
+///     errors: [Unauthorized, ZeroAddress, CoverNotFound]
+/// }
+/// ```
+#[macro_export]
+macro_rules! revert_data {
+    ($(#[$meta:meta])* $vis:vis struct $name:ident; errors: [$($error:ty),+ $(,)?]) => {
+        $(#[$meta])*
+        $vis struct $name(alloc::vec::Vec<u8>);
+
+        impl From<$name> for alloc::vec::Vec<u8> {
+            fn from(error: $name) -> alloc::vec::Vec<u8> {
+                error.0
+            }
+        }
+
+        #[cfg(feature = "export-abi")]
+        impl stylus_sdk::abi::export::internal::InnerTypes for $name {
+            fn inner_types() -> alloc::vec::Vec<stylus_sdk::abi::export::internal::InnerType> {
+                alloc::vec![$(stylus_sdk::abi::export::internal::InnerType {
+                    name: alloc::format!(
+                        "error {};",
+                        <$error as alloy_sol_types::SolError>::SIGNATURE.replace(',', ", ")
+                    ),
+                    id: core::any::TypeId::of::<$error>(),
+                }),+]
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,8 +111,12 @@ sol! {
     event ProposalVetoed(uint256 indexed proposalId, address indexed seatHolder, uint8 vetoes);
     /// `proposalId`'s actions were carried out.
     event ProposalExecuted(uint256 indexed proposalId, address indexed executor);
-    /// The protocol contracts proposals may target.
-    event ProtocolContractsSet(address[] protocolContracts);
+    /// The list of protocol contracts proposals may target was replaced by `count` entries,
+    /// each logged next as a [`ProtocolContractAt`] (a list per event would be an `address[]`,
+    /// whose shared encoder grows other contracts' code by ~4 KB).
+    event ProtocolContractsSet(uint256 count);
+    /// Entry `index` of the protocol-contract list set just before is `account`.
+    event ProtocolContractAt(uint256 indexed index, address indexed account);
     /// The initializer set the token and membership.
     event Initialized(address nxmToken, address membership);
 
@@ -134,6 +138,16 @@ sol! {
     /// A proposal without actions.
     #[derive(Debug, PartialEq, Eq)]
     error NoActions();
+    /// A proposal with `count` actions, more than the `max` one proposal may carry.
+    #[derive(Debug, PartialEq, Eq)]
+    error TooManyActions(uint256 count, uint256 max);
+    /// `proposalId` has no action `index` (it has fewer).
+    #[derive(Debug, PartialEq, Eq)]
+    error ActionNotFound(uint256 proposalId, uint256 index);
+    /// Action `index` would move, burn or approve NXM of governance's own balance (its members'
+    /// locked NXM) on the token `target`.
+    #[derive(Debug, PartialEq, Eq)]
+    error ForbiddenAction(uint256 index, address target);
     /// Action `index` targets `target`, which is not a protocol contract.
     #[derive(Debug, PartialEq, Eq)]
     error TargetNotAllowed(uint256 index, address target);

@@ -36,8 +36,8 @@ use std::{
 use alloy_json_abi::{Function, JsonAbi};
 use alloy_sol_types::SolError;
 use mutual_interfaces::{
-    capital_pool, cover, cover_products, cover_viewer, membership, nxm_token, pool_registry,
-    position_nft, ramm, staking_pool, staking_products, staking_viewer,
+    assessment, capital_pool, claims, cover, cover_products, cover_viewer, governance, membership,
+    nxm_token, pool_registry, position_nft, ramm, staking_pool, staking_products, staking_viewer,
 };
 
 /// A second `sol!` interface's name, `SIGNATURES` and `SELECTORS`.
@@ -292,6 +292,101 @@ fn contracts() -> Vec<Contract> {
                 ]
             },
             constructor_inputs: &["address"],
+        },
+        Contract {
+            package: "assessment",
+            interface: "IAssessment",
+            module_source: include_str!("../src/assessment.rs"),
+            call_signatures: assessment::abi::IAssessment::IAssessmentCalls::SIGNATURES,
+            call_selectors: assessment::abi::IAssessment::IAssessmentCalls::SELECTORS,
+            also: None,
+            errors: {
+                use assessment::*;
+                errors![
+                    AcceptVoteRequired,
+                    AlreadyVoted,
+                    AssessmentNotFound,
+                    InsufficientStake,
+                    InvalidDayLength,
+                    MathOverflow,
+                    NoStake,
+                    NotAContract,
+                    NotMember,
+                    StakeLocked,
+                    Unauthorized,
+                    VotingClosed,
+                    ZeroAddress,
+                    ZeroAmount,
+                ]
+            },
+            constructor_inputs: &["address", "uint256"],
+        },
+        Contract {
+            package: "claims",
+            interface: "IClaims",
+            module_source: include_str!("../src/claims.rs"),
+            call_signatures: claims::abi::IClaims::IClaimsCalls::SIGNATURES,
+            call_selectors: claims::abi::IClaims::IClaimsCalls::SELECTORS,
+            also: None,
+            errors: {
+                use claims::*;
+                errors![
+                    AssessmentDepositInsufficient,
+                    CantBuyCoverAndClaimInTheSameBlock,
+                    ClaimAlreadyOpen,
+                    ClaimNotFound,
+                    ClaimNotRedeemable,
+                    CoveredAmountExceeded,
+                    EthTransferFailed,
+                    GracePeriodPassed,
+                    InvalidDayLength,
+                    MathOverflow,
+                    NotAContract,
+                    NotMember,
+                    OnlyOwnerOrApproved,
+                    TooManyOpenClaims,
+                    Unauthorized,
+                    ZeroAddress,
+                    ZeroClaimAmount,
+                ]
+            },
+            constructor_inputs: &["address", "uint256"],
+        },
+        Contract {
+            package: "governance",
+            interface: "IGovernance",
+            module_source: include_str!("../src/governance.rs"),
+            call_signatures: governance::abi::IGovernance::IGovernanceCalls::SIGNATURES,
+            call_selectors: governance::abi::IGovernance::IGovernanceCalls::SELECTORS,
+            also: None,
+            errors: {
+                use governance::*;
+                errors![
+                    ActionFailed,
+                    ActionNotFound,
+                    AlreadyInitialized,
+                    AlreadyVetoed,
+                    AlreadyVoted,
+                    ForbiddenAction,
+                    InsufficientLocked,
+                    InvalidDayLength,
+                    InvalidProposalStatus,
+                    MathOverflow,
+                    NoActions,
+                    NotAContract,
+                    NotMember,
+                    ProposalNotFound,
+                    ProposalThresholdNotMet,
+                    StillLocked,
+                    TargetNotAllowed,
+                    TooManyActions,
+                    Unauthorized,
+                    ValueMismatch,
+                    ZeroAddress,
+                    ZeroAmount,
+                ]
+            },
+            constructor_inputs: &["address", "uint256"],
         },
         Contract {
             package: "pool-registry",

@@ -20,9 +20,12 @@ use alloy_signer_local::PrivateKeySigner;
 use alloy_sol_types::{SolCall, SolValue};
 use k256::ecdsa::SigningKey;
 use mutual_interfaces::{
+    assessment::abi::IAssessment,
     capital_pool::abi::ICapitalPool,
+    claims::abi::IClaims,
     cover::abi::ICover,
     cover_products::{abi::ICoverProducts, ASSET_BIT_ETH, NEW_ID},
+    governance::abi::IGovernance,
     membership::{abi::IMembership, approval_digest, DEFAULT_JOINING_FEE_ETH},
     nxm_token::abi::INxmToken,
     pool_registry::abi::IPoolRegistry,
@@ -53,7 +56,7 @@ pub fn tokens(x: u64) -> U256 {
 /// The contracts the protocol deploys, in deployment order, as (deployment name, contract
 /// crate): one crate may be deployed more than once (`position-nft` for covers and for stake
 /// positions), so deployments are named apart from their crates.
-pub const CONTRACTS: [(&str, &str); 13] = [
+pub const CONTRACTS: [(&str, &str); 16] = [
     ("nxm-token", "nxm-token"),
     ("membership", "membership"),
     ("capital-pool", "capital-pool"),
@@ -67,6 +70,9 @@ pub const CONTRACTS: [(&str, &str); 13] = [
     ("cover-viewer", "cover-viewer"),
     ("staking-viewer", "staking-viewer"),
     ("pool-registry", "pool-registry"),
+    ("assessment", "assessment"),
+    ("claims", "claims"),
+    ("governance", "governance"),
 ];
 
 /// The repository root (the workspace this crate belongs to).
@@ -306,12 +312,18 @@ pub struct Protocol {
     pub staking_viewer: Address,
     /// Pool creation and metadata.
     pub pool_registry: Address,
+    /// Assessors' stakes, votes and rewards.
+    pub assessment: Address,
+    /// Claims: filing, deposits, payouts.
+    pub claims: Address,
+    /// Member governance: NXM locks, proposals, votes, execution.
+    pub governance: Address,
 }
 
 impl Protocol {
     /// The protocol at these addresses, in [`CONTRACTS`] order.
     fn at(addresses: &[Address; CONTRACTS.len()]) -> Self {
-        let [nxm_token, membership, capital_pool, ramm, cover_nft, stake_nft, cover_products, staking_pool, staking_products, cover, cover_viewer, staking_viewer, pool_registry] =
+        let [nxm_token, membership, capital_pool, ramm, cover_nft, stake_nft, cover_products, staking_pool, staking_products, cover, cover_viewer, staking_viewer, pool_registry, assessment, claims, governance] =
             *addresses;
         Self {
             nxm_token,
@@ -327,6 +339,9 @@ impl Protocol {
             cover_viewer,
             staking_viewer,
             pool_registry,
+            assessment,
+            claims,
+            governance,
         }
     }
 
@@ -346,6 +361,9 @@ impl Protocol {
             self.cover_viewer,
             self.staking_viewer,
             self.pool_registry,
+            self.assessment,
+            self.claims,
+            self.governance,
         ];
         core::array::from_fn(|i| (CONTRACTS[i].0, addresses[i]))
     }
@@ -480,7 +498,9 @@ pub fn deploy(
                 .abi_encode_params(),
             "cover-nft" => nft(0),
             "stake-nft" => nft(1),
-            "staking-pool" | "staking-products" | "cover" => (gov, day_secs).abi_encode_params(),
+            // Governance's first argument is its initializer (the deployer, once).
+            "staking-pool" | "staking-products" | "cover" | "assessment" | "claims"
+            | "governance" => (gov, day_secs).abi_encode_params(),
             "staking-viewer" => (address_of("staking-pool"),).abi_encode_params(),
             "cover-viewer" => (address_of("cover"),).abi_encode_params(),
             other => unreachable!("no constructor arguments for {other}"),
@@ -556,6 +576,9 @@ pub fn deploy(
         staking_products,
         cover,
         pool_registry,
+        assessment,
+        claims,
+        governance,
         ..
     } = protocol;
 
@@ -630,6 +653,45 @@ pub fn deploy(
             OnChain::NotVisible,
         ),
         (
+            "nxm-token.setOperator(assessment)",
+            gov,
+            nxm_token,
+            INxmToken::setOperatorCall {
+                operator: assessment,
+                enabled: true,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "nxm-token.setOperator(claims)",
+            gov,
+            nxm_token,
+            INxmToken::setOperatorCall {
+                operator: claims,
+                enabled: true,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "nxm-token.setOperator(governance)",
+            gov,
+            nxm_token,
+            INxmToken::setOperatorCall {
+                operator: governance,
+                enabled: true,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
             "membership.setContracts",
             gov,
             membership,
@@ -650,7 +712,7 @@ pub fn deploy(
                 nxmToken: nxm_token,
                 ramm,
                 cover,
-                claims: Address::ZERO,
+                claims,
             }
             .abi_encode()
             .into(),
@@ -759,12 +821,91 @@ pub fn deploy(
                 coverProducts: cover_products,
                 stakingPool: staking_pool,
                 coverNft: cover_nft,
-                claims: Address::ZERO,
+                claims,
             }
             .abi_encode()
             .into(),
             U256::ZERO,
             OnChain::NotVisible,
+        ),
+        (
+            "assessment.setContracts",
+            gov,
+            assessment,
+            IAssessment::setContractsCall {
+                nxmToken: nxm_token,
+                claims,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "claims.setContracts",
+            gov,
+            claims,
+            IClaims::setContractsCall {
+                nxmToken: nxm_token,
+                ramm,
+                capitalPool: capital_pool,
+                cover,
+                coverNft: cover_nft,
+                assessment,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::NotVisible,
+        ),
+        (
+            "membership.registerStateHolder(assessment)",
+            gov,
+            membership,
+            IMembership::registerStateHolderCall { holder: assessment }
+                .abi_encode()
+                .into(),
+            U256::ZERO,
+            OnChain::StateHolder(assessment),
+        ),
+        (
+            "membership.registerStateHolder(claims)",
+            gov,
+            membership,
+            IMembership::registerStateHolderCall { holder: claims }
+                .abi_encode()
+                .into(),
+            U256::ZERO,
+            OnChain::StateHolder(claims),
+        ),
+        (
+            "membership.registerStateHolder(governance)",
+            gov,
+            membership,
+            IMembership::registerStateHolderCall { holder: governance }
+                .abi_encode()
+                .into(),
+            U256::ZERO,
+            OnChain::StateHolder(governance),
+        ),
+        (
+            "governance.initialize",
+            gov,
+            governance,
+            IGovernance::initializeCall {
+                nxmToken: nxm_token,
+                membership,
+                protocolContracts: protocol
+                    .contracts()
+                    .into_iter()
+                    .filter(|(name, _)| !name.ends_with("-viewer") && *name != "governance")
+                    .map(|(_, address)| address)
+                    .collect(),
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::GovernanceInitialized,
         ),
         (
             "cover-products: product type 0 (protocol)",
@@ -901,6 +1042,10 @@ enum OnChain {
     FounderIsMember,
     /// The genesis mint: the NXM supply is not zero.
     GenesisMinted,
+    /// A member-state holder's registration: membership lists it.
+    StateHolder(Address),
+    /// Governance's one-time initialization: it knows its token.
+    GovernanceInitialized,
     /// A catalogue entry (each creates a new id): the catalogue holds at least `types` product
     /// types and `products` products.
     Catalogue {
@@ -940,6 +1085,23 @@ impl OnChain {
                 &INxmToken::totalSupplyCall {},
             )?
             .is_zero(),
+            Self::StateHolder(holder) => view(
+                chain,
+                "membership.stateHolders",
+                protocol.membership,
+                &IMembership::stateHoldersCall {},
+            )?
+            .contains(&holder),
+            Self::GovernanceInitialized => {
+                let (token, _) = view(
+                    chain,
+                    "governance.contracts",
+                    protocol.governance,
+                    &IGovernance::contractsCall {},
+                )?
+                .into();
+                !token.is_zero()
+            }
             Self::Catalogue { types, products } => {
                 let (cover_products, count) = (protocol.cover_products, U256::from);
                 view(

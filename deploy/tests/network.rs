@@ -15,9 +15,10 @@ use mutual_deploy::{
 use mutual_interfaces::{nxm_token::abi::INxmToken, ramm::abi::IRamm};
 use stylus_devnode::rpc::{self, accounts::NITRO_DEV_KEY, RunningServer, ServerConfig};
 
-/// The wiring steps before the capital pool's seed: 4 token settings, 10 contracts' trusted
-/// addresses and minters, the launch catalogue's product type and 2 products.
-const WIRING_BEFORE_SEED: usize = 17;
+/// The wiring steps before the capital pool's seed: 7 token settings, 12 contracts' trusted
+/// addresses and minters, 3 member-state holders, governance's initialization, the launch
+/// catalogue's product type and 2 products.
+const WIRING_BEFORE_SEED: usize = 26;
 
 fn server() -> RunningServer {
     rpc::start(ServerConfig {
@@ -83,8 +84,8 @@ fn a_first_run_deploys_and_records_everything_and_a_rerun_sends_nothing() {
     let path = record_path("rerun");
     let mut chain = connect(&server, &deployer);
     let (protocol, steps, record) = run(&path, &config, &file, &mut chain).expect("deploys");
-    // 13 contracts, then 17 wiring steps before the seed and 6 from it on.
-    assert_eq!(CONTRACTS.len(), 13);
+    // 16 contracts, then 26 wiring steps before the seed and 6 from it on.
+    assert_eq!(CONTRACTS.len(), 16);
     assert_eq!(steps.len(), CONTRACTS.len() + WIRING_BEFORE_SEED + 6);
     assert!(steps.iter().all(|s| s.gas_used.is_some()), "every step ran");
     assert!(record.complete);

@@ -132,8 +132,8 @@ pub enum DeployFailure {
 /// book value − 1 %).
 #[derive(Clone)]
 pub struct DeployConfig {
-    /// Deploys every contract and holds every governance role until a governance contract
-    /// takes it over.
+    /// Deploys every contract and holds every governance role until the deployment hands them to
+    /// the governance contract (see [`DeployConfig::hand_over_governance`]).
     pub governance: PrivateKeySigner,
     /// Signs membership approvals.
     pub kyc: KycAuthority,
@@ -154,6 +154,11 @@ pub struct DeployConfig {
     /// created with salt `keccak256(salt ‖ name)`, so its address is known before it is
     /// deployed and a re-run finds it.
     pub salt: B256,
+    /// Whether the deployment ends by handing every contract's governance role to the
+    /// governance contract (the deployer's key then holds nothing). Always on for networks
+    /// and the main job; off only for test worlds that play governance with the deployer's key
+    /// (parameters a scenario sets directly instead of through a 4-day proposal).
+    pub hand_over_governance: bool,
 }
 
 /// The staking-pool, staking-products and cover contracts' launch parameters, and the catalogue
@@ -257,6 +262,7 @@ impl Default for DeployConfig {
             ramm: RammLaunch::at_equilibrium(86_400, book_value, tokens(5_000), tokens(43_835)),
             cover: CoverLaunch::with_day(86_400),
             salt: B256::ZERO,
+            hand_over_governance: true,
         }
     }
 }
@@ -1008,8 +1014,45 @@ pub fn deploy(
             OnChain::NotVisible,
         ),
     ]);
+    // The handover, last: every governed contract's role goes to the governance contract.
+    let governed: Vec<(String, Address)> = protocol
+        .contracts()
+        .into_iter()
+        .filter(|(name, _)| config.hand_over_governance && is_governed(name))
+        .map(|(name, address)| (format!("{name}.setGovernance(governance)"), address))
+        .collect();
+    for (step, address) in &governed {
+        wiring.push((
+            step,
+            gov,
+            *address,
+            INxmToken::setGovernanceCall {
+                newGovernance: governance,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::GovernedBy(*address),
+        ));
+    }
     for (name, from, to, calldata, value, on_chain) in wiring {
-        let gas_used = if progress.was_done(name) || on_chain.is_done(chain, &protocol, config)? {
+        // A setter whose contract governance already took over ran before the handover (which
+        // comes last) and can no longer be sent by the deployer: done.
+        let handed_over = |chain: &mut dyn Chain| -> Result<bool, DeployFailure> {
+            let governed = protocol
+                .contracts()
+                .iter()
+                .any(|&(name, address)| address == to && is_governed(name));
+            if !(matches!(on_chain, OnChain::NotVisible) && governed && config.hand_over_governance)
+            {
+                return Ok(false);
+            }
+            OnChain::GovernedBy(to).is_done(chain, &protocol, config)
+        };
+        let gas_used = if progress.was_done(name)
+            || on_chain.is_done(chain, &protocol, config)?
+            || handed_over(chain)?
+        {
             None
         } else {
             let outcome = chain.send(from, to, value, calldata);
@@ -1030,6 +1073,13 @@ pub fn deploy(
     Ok((protocol, steps))
 }
 
+/// Whether the deployment named `name` has a governance role to hand over (every contract but
+/// the viewers and governance itself; all of them share `setGovernance(address)` and
+/// `governance()`).
+pub fn is_governed(name: &str) -> bool {
+    !name.ends_with("-viewer") && name != "governance"
+}
+
 /// How a wiring step that must not run twice shows on chain — for a run that sent it but stopped
 /// before recording it. The setters are harmless to repeat and are not checked.
 #[derive(Clone, Copy, Debug)]
@@ -1046,6 +1096,8 @@ enum OnChain {
     StateHolder(Address),
     /// Governance's one-time initialization: it knows its token.
     GovernanceInitialized,
+    /// A handover: the contract's governance role is the governance contract's.
+    GovernedBy(Address),
     /// A catalogue entry (each creates a new id): the catalogue holds at least `types` product
     /// types and `products` products.
     Catalogue {
@@ -1092,6 +1144,14 @@ impl OnChain {
                 &IMembership::stateHoldersCall {},
             )?
             .contains(&holder),
+            Self::GovernedBy(contract) => {
+                view(
+                    chain,
+                    "governance()",
+                    contract,
+                    &INxmToken::governanceCall {},
+                )? == protocol.governance
+            }
             Self::GovernanceInitialized => {
                 let (token, _) = view(
                     chain,

@@ -339,6 +339,7 @@ impl NetworkFile {
                 grace_period_secs: self.cover.grace_period_secs,
             },
             salt: keccak256(self.salt.as_bytes()),
+            hand_over_governance: true,
         })
     }
 }

@@ -103,6 +103,17 @@ impl World {
         })
     }
 
+    /// A deployment whose governance roles stay with the deployer's key, for scenarios that
+    /// set parameters with [`World::govern`] instead of through a 4-day proposal (every other
+    /// world ends its deployment with the handover to the governance contract).
+    pub fn with_deployer_governance(seed_eth: U256) -> Self {
+        Self::with_config(DeployConfig {
+            seed_eth,
+            hand_over_governance: false,
+            ..DeployConfig::default()
+        })
+    }
+
     /// A deployment with the given parameters.
     ///
     /// # Panics
@@ -349,7 +360,8 @@ impl World {
         self.view(pool, &ICapitalPool::mcrCall {})
     }
 
-    /// Governance sends `call` to `to`; asserts it succeeds.
+    /// The deployer's key, as governance, sends `call` to `to`; asserts it succeeds (in a world
+    /// from [`World::with_deployer_governance`]: elsewhere the key holds no role).
     ///
     /// # Panics
     /// If it reverts.

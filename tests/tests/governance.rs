@@ -1,8 +1,9 @@
-//! Member governance on the devnode over the contracts' real WASM: members lock NXM, one
-//! proposes a parameter change in another contract (the capital pool's MCR floor, whose
-//! governance role the test hands to the governance contract), members vote, the timelock
-//! passes and anyone executes it; a proposal vetoed by three advisory-board seats; one that
-//! fails on quorum; and locked NXM held until the vote's proposal ends.
+//! Member governance on the devnode over the contracts' real WASM, after the deployment handed
+//! every contract's governance role to the governance contract: the deployer's key holds
+//! nothing; members lock NXM, one proposes a parameter change in another contract (the capital
+//! pool's MCR floor), members vote, the timelock passes and anyone executes it; a special
+//! resolution seats the advisory board, which then vetoes a proposal in its timelock; a proposal
+//! that fails on quorum; and locked NXM held until the vote's proposal ends.
 //!
 //! Expected values come from the rules (the governance issue, protocol-reference §8): weights
 //! `locked + 1 NXM` capped at 5 % of the supply, quorum 15 %, more than 50 % for an ordinary
@@ -13,6 +14,7 @@ use alloy_sol_types::SolCall;
 use mutual_deploy::tokens;
 use mutual_interfaces::{
     capital_pool::abi::ICapitalPool,
+    common::Unauthorized,
     governance::{abi::IGovernance, status, InvalidProposalStatus, StillLocked},
     membership::abi::IMembership,
     nxm_token::abi::INxmToken,
@@ -22,8 +24,8 @@ use protocol_e2e::{reverted_with, World};
 const DAY: u64 = 86_400;
 
 /// Four members with 60 000 NXM each locked in governance (the supply is the genesis 1 000 000
-/// NXM: each vote weighs the 5 % cap, 50 000 NXM; three of them reach the 15 % quorum), and the
-/// capital pool governed by the governance contract.
+/// NXM: each ordinary vote weighs the 5 % cap, 50 000 NXM; three of them reach the 15 %
+/// quorum).
 struct Governed {
     w: World,
     members: [Address; 4],
@@ -51,13 +53,6 @@ fn governed() -> Governed {
         );
         assert!(locked.status, "lock: {}", locked.return_data);
     }
-    let pool = w.protocol.capital_pool;
-    w.govern(
-        pool,
-        &ICapitalPool::setGovernanceCall {
-            newGovernance: governance,
-        },
-    );
     Governed { w, members }
 }
 
@@ -65,23 +60,25 @@ impl Governed {
     /// `proposer` proposes setting the capital pool's MCR floor to `floor_eth`; the id.
     fn propose_floor(&mut self, proposer: Address, floor_eth: U256) -> U256 {
         let pool = self.w.protocol.capital_pool;
+        let call = ICapitalPool::setMcrFloorCall {
+            mcrFloorEth: floor_eth,
+        };
+        self.propose(proposer, vec![(pool, call.abi_encode())])
+    }
+
+    /// `proposer` proposes `actions` (target, calldata; no value); the id.
+    fn propose(&mut self, proposer: Address, actions: Vec<(Address, Vec<u8>)>) -> U256 {
         let call = IGovernance::proposeCall {
-            actions: vec![(
-                pool,
-                U256::ZERO,
-                Bytes::from(
-                    ICapitalPool::setMcrFloorCall {
-                        mcrFloorEth: floor_eth,
-                    }
-                    .abi_encode(),
-                ),
-            )],
-            descriptionUri: "ipfs://raise-the-floor".into(),
+            actions: actions
+                .into_iter()
+                .map(|(target, data)| (target, U256::ZERO, Bytes::from(data)))
+                .collect(),
+            descriptionUri: "ipfs://proposal".into(),
         };
         let governance = self.w.protocol.governance;
         let receipt = self.w.send(proposer, governance, U256::ZERO, &call);
         assert!(receipt.status, "propose: {}", receipt.return_data);
-        println!("Governance.propose (1 action): {} gas", receipt.gas_used);
+        println!("Governance.propose: {} gas", receipt.gas_used);
         IGovernance::proposeCall::abi_decode_returns(&receipt.return_data).unwrap()
     }
 
@@ -190,22 +187,78 @@ fn a_proposal_passes_waits_out_its_timelock_and_changes_another_contract() {
 }
 
 #[test]
-fn three_advisory_board_seats_veto_a_proposal_in_its_timelock() {
+fn the_deployment_hands_every_governance_role_to_the_governance_contract() {
+    let mut w = World::new(tokens(20_000));
+    let governance = w.protocol.governance;
+    let deployer = w.config.governance.address();
+    for (name, address) in w.protocol.contracts() {
+        if !mutual_deploy::is_governed(name) {
+            continue;
+        }
+        let holder = w.view(address, &INxmToken::governanceCall {});
+        assert_eq!(holder, governance, "{name}.governance()");
+    }
+    // The deployer's key can no longer set anything.
+    let pool = w.protocol.capital_pool;
+    let refused = w.send(
+        deployer,
+        pool,
+        U256::ZERO,
+        &ICapitalPool::setMcrFloorCall {
+            mcrFloorEth: tokens(1),
+        },
+    );
+    reverted_with(&refused, Unauthorized { caller: deployer });
+}
+
+#[test]
+fn a_special_resolution_seats_the_board_which_vetoes_a_proposal_in_its_timelock() {
     let mut g = governed();
     if g.w.skips_without_time_travel("a vetoed proposal") {
         return;
     }
     let [alice, bob, carol, dan] = g.members;
     let membership = g.w.protocol.membership;
-    for (seat, holder) in [(0u8, alice), (1, bob), (2, carol)] {
-        g.w.govern(
-            membership,
-            &IMembership::setAdvisoryBoardSeatCall {
-                seat,
-                account: holder,
-            },
-        );
+    let seats: Vec<(Address, Vec<u8>)> = [(0u8, alice), (1, bob), (2, carol)]
+        .into_iter()
+        .map(|(seat, account)| {
+            let call = IMembership::setAdvisoryBoardSeatCall { seat, account };
+            (membership, call.abi_encode())
+        })
+        .collect();
+    let seating = g.propose(alice, seats);
+    let governance = g.w.protocol.governance;
+    let proposal = g.w.view(
+        governance,
+        &IGovernance::proposalCall {
+            proposalId: seating,
+        },
+    );
+    assert!(
+        proposal._5,
+        "an action on membership is a special resolution"
+    );
+    for voter in [alice, bob, carol, dan] {
+        g.vote(voter, seating, true);
     }
+    // Special resolutions count uncapped weights: locked + 1 NXM each.
+    let proposal = g.w.view(
+        governance,
+        &IGovernance::proposalCall {
+            proposalId: seating,
+        },
+    );
+    assert_eq!(proposal._3, (tokens(60_000) + tokens(1)) * U256::from(4));
+    g.w.advance_time(4 * DAY);
+    let executed = g.execute(dan, seating);
+    assert!(executed.status, "execute: {}", executed.return_data);
+    println!("Governance.execute (3 actions): {} gas", executed.gas_used);
+    for (seat, holder) in [(0u8, alice), (1, bob), (2, carol)] {
+        let seated =
+            g.w.view(membership, &IMembership::advisoryBoardSeatCall { seat });
+        assert_eq!(seated, holder);
+    }
+
     let before = g.mcr_floor();
     let id = g.propose_floor(dan, tokens(99_999));
     for voter in [alice, bob, carol, dan] {

@@ -238,7 +238,8 @@ fn approvals_work_once_and_only_for_their_member() {
 
 #[test]
 fn a_refused_sweep_reverts_whole() {
-    let mut w = World::new(tokens(20_000));
+    // The deployer's key keeps governance: it repoints membership's pool directly.
+    let mut w = World::with_deployer_governance(tokens(20_000));
     let alice = w.account("alice");
     w.join(alice);
     // Governance points membership's pool at a contract that accepts no ETH (the NXM token).
@@ -320,7 +321,8 @@ fn only_members_receive_nxm() {
 
 #[test]
 fn the_advisory_board_pause_stops_member_actions() {
-    let mut w = World::new(tokens(20_000));
+    // The deployer's key keeps governance: it seats the board and lifts the pause directly.
+    let mut w = World::with_deployer_governance(tokens(20_000));
     let (alice, bob, carol) = (w.account("alice"), w.account("bob"), w.account("carol"));
     w.join(alice);
     w.join(bob);

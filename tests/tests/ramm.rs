@@ -30,9 +30,10 @@ fn diff(a: U256, b: U256) -> U256 {
     }
 }
 
-/// A world with alice joined; the founder holds the genesis supply.
+/// A world with alice joined; the founder holds the genesis supply; the deployer's key keeps
+/// governance (the scenarios set RAMM and pool parameters directly).
 fn world() -> (World, Address) {
-    let mut w = World::new(tokens(20_000));
+    let mut w = World::with_deployer_governance(tokens(20_000));
     let alice = w.account("alice");
     w.join(alice);
     (w, alice)
@@ -310,8 +311,9 @@ fn the_swap_pause_stops_swaps_and_only_governance_lifts_it() {
 
 #[test]
 fn sales_are_refused_in_the_buffer_zone() {
-    // Capital 10 500 ETH against a 10 000 ETH MCR: at most 500 ETH may leave.
-    let mut w = World::new(tokens(10_500));
+    // Capital 10 500 ETH against a 10 000 ETH MCR: at most 500 ETH may leave. (The deployer's
+    // key keeps governance: the treasury transfer below is sent with it.)
+    let mut w = World::with_deployer_governance(tokens(10_500));
     let founder = w.config.founder.address();
     let capital = w.pool_eth();
     let mcr = w.mcr();
@@ -405,7 +407,7 @@ fn pool_a_ratchets_down_to_book_value_plus_one_percent() {
 
 #[test]
 fn pool_b_ratchets_up_fast_while_the_budget_lasts_and_liquidity_is_injected() {
-    let mut w = World::new(tokens(20_000));
+    let mut w = World::with_deployer_governance(tokens(20_000));
     if w.skips_without_time_travel("the ratchet of pool B") {
         return;
     }

@@ -904,7 +904,7 @@ pub fn deploy(
                 protocolContracts: protocol
                     .contracts()
                     .into_iter()
-                    .filter(|(name, _)| !name.ends_with("-viewer") && *name != "governance")
+                    .filter(|(name, _)| is_governed(name))
                     .map(|(_, address)| address)
                     .collect(),
             }
@@ -1039,12 +1039,8 @@ pub fn deploy(
         // A setter whose contract governance already took over ran before the handover (which
         // comes last) and can no longer be sent by the deployer: done.
         let handed_over = |chain: &mut dyn Chain| -> Result<bool, DeployFailure> {
-            let governed = protocol
-                .contracts()
-                .iter()
-                .any(|&(name, address)| address == to && is_governed(name));
-            if !(matches!(on_chain, OnChain::NotVisible) && governed && config.hand_over_governance)
-            {
+            let handed = governed.iter().any(|&(_, address)| address == to);
+            if !(matches!(on_chain, OnChain::NotVisible) && handed) {
                 return Ok(false);
             }
             OnChain::GovernedBy(to).is_done(chain, &protocol, config)
@@ -1073,9 +1069,10 @@ pub fn deploy(
     Ok((protocol, steps))
 }
 
-/// Whether the deployment named `name` has a governance role to hand over (every contract but
-/// the viewers and governance itself; all of them share `setGovernance(address)` and
-/// `governance()`).
+/// Whether the deployment named `name` has a governance role (every contract but the viewers
+/// and governance itself; all of them share `setGovernance(address)` and `governance()`): the
+/// contracts the deployment hands to governance, and the protocol contracts its proposals may
+/// target.
 pub fn is_governed(name: &str) -> bool {
     !name.ends_with("-viewer") && name != "governance"
 }

@@ -2,18 +2,22 @@
 //! a staking pool, files a claim with its ETH deposit, assessors vote with their stake, the
 //! poll ends, the cooldown passes, anyone redeems the payout to the cover's owner (the pool's
 //! stake burned, the cover shrunk, the deposit refunded), and the voters withdraw their
-//! rewards; and a denied claim, whose deposit stays in the capital pool.
+//! rewards (with the poll's silent-ending extension on the way); a denied claim, whose deposit
+//! stays in the capital pool; and fraud undone by a governance proposal (the fraudulent vote
+//! taken out of a poll in its cooldown, the poll pushed a day ahead, the assessor's stake
+//! burned and rewards forfeited).
 //!
 //! Expected values come from the rules (protocol-reference §7a) and the contracts' inputs
 //! (the assessment's reward, the claim's deposit), not from the contract under test.
 
-use alloy_primitives::{Address, U256};
+use alloy_primitives::{Address, Bytes, U256};
 use alloy_sol_types::SolCall;
 use mutual_deploy::tokens;
 use mutual_interfaces::{
     assessment::abi::IAssessment,
     claims::{abi::IClaims, status, ClaimNotRedeemable},
     cover_viewer::abi::ICoverViewer,
+    governance::abi::IGovernance,
     nxm_token::abi::INxmToken,
 };
 use protocol_e2e::{reverted_with, CoverOrder, World};
@@ -131,6 +135,17 @@ impl Claimed {
         println!("Assessment.castVote: {} gas", receipt.gas_used);
     }
 
+    /// `(acceptedNxm, deniedNxm, startSecs, endSecs, totalRewardNxm, depositEth)`.
+    fn poll(&mut self, assessment_id: U256) -> IAssessment::pollReturn {
+        let assessment = self.w.protocol.assessment;
+        self.w.view(
+            assessment,
+            &IAssessment::pollCall {
+                assessmentId: assessment_id,
+            },
+        )
+    }
+
     fn status(&mut self, claim_id: U256) -> u8 {
         let claims = self.w.protocol.claims;
         self.w
@@ -162,16 +177,18 @@ fn an_accepted_claim_pays_the_owner_burns_stake_and_rewards_the_voters() {
     assert_eq!(c.status(claim_id), status::VOTING);
     let (alice, dan) = (c.alice, c.dan);
     c.vote(alice, assessment_id, true);
+    // The first (accepting) vote restarts a 3-day poll.
+    let first_end = c.poll(assessment_id)._3;
+    assert_eq!(first_end, U256::from(c.w.timestamp() + 3 * DAY));
+    // Silent ending: dan votes with 12 hours left; the poll grows by min(1 day, 1 day × his
+    // stake / the stake voted before him) = 1 day × 500 / 1 000 = 12 hours.
+    c.w.advance_time(3 * DAY - 12 * 3_600);
     c.vote(dan, assessment_id, false);
-    let assessment = c.w.protocol.assessment;
-    let poll = c.w.view(
-        assessment,
-        &IAssessment::pollCall {
-            assessmentId: assessment_id,
-        },
-    );
+    let poll = c.poll(assessment_id);
     let (accepted, denied, end, reward) = (poll._0, poll._1, poll._3, poll._4);
     assert_eq!((accepted, denied), (tokens(1_000), tokens(500)));
+    assert_eq!(end, first_end + U256::from(12 * 3_600), "silent ending");
+    let assessment = c.w.protocol.assessment;
     // Voting ends, then the 1-day cooldown.
     let now = c.w.timestamp();
     c.w.advance_time(end.to::<u64>() - now);
@@ -293,4 +310,153 @@ fn a_denied_claim_keeps_its_deposit_in_the_capital_pool() {
     );
     assert_eq!(c.w.pool_eth() - pool_before, deposit, "it stays there");
     assert_eq!(c.cover_amount(), tokens(10), "nothing was paid");
+}
+
+#[test]
+fn fraud_is_undone_by_a_governance_proposal() {
+    let mut c = claimed();
+    if c.w.skips_without_time_travel("fraud undone by a proposal") {
+        return;
+    }
+    // Four members lock NXM in governance: each ordinary vote weighs the 5 % cap, and four of
+    // them carry the 15 % quorum.
+    let founder = c.w.config.founder.address();
+    let erin = c.w.account("erin");
+    c.w.join(erin);
+    let (token, governance, assessment) = (
+        c.w.protocol.nxm_token,
+        c.w.protocol.governance,
+        c.w.protocol.assessment,
+    );
+    for member in [c.buyer, erin] {
+        let gift = INxmToken::transferCall {
+            to: member,
+            amountNxm: tokens(60_000),
+        };
+        assert!(c.w.send(founder, token, U256::ZERO, &gift).status);
+    }
+    let voters = [founder, c.buyer, erin, c.w.account("stella")];
+    for voter in voters {
+        let locked = c.w.send(
+            voter,
+            governance,
+            U256::ZERO,
+            &IGovernance::lockCall {
+                amountNxm: tokens(50_000),
+            },
+        );
+        assert!(locked.status, "lock: {}", locked.return_data);
+    }
+
+    // alice accepts a claim she knows to be false; the members propose to undo her votes and
+    // burn 400 of her 1 000 staked NXM.
+    let (claim_id, assessment_id, _) = c.submit(tokens(4));
+    let (alice, dan) = (c.alice, c.dan);
+    c.vote(alice, assessment_id, true);
+    let undo = IAssessment::undoVotesCall {
+        assessor: alice,
+        burnNxm: tokens(400),
+    };
+    let proposed = c.w.send(
+        founder,
+        governance,
+        U256::ZERO,
+        &IGovernance::proposeCall {
+            actions: vec![(assessment, U256::ZERO, Bytes::from(undo.abi_encode()))],
+            descriptionUri: "ipfs://fraud".into(),
+        },
+    );
+    assert!(proposed.status, "propose: {}", proposed.return_data);
+    let proposal_id = IGovernance::proposeCall::abi_decode_returns(&proposed.return_data).unwrap();
+    for voter in voters {
+        let call = IGovernance::voteCall {
+            proposalId: proposal_id,
+            support: true,
+        };
+        let voted = c.w.send(voter, governance, U256::ZERO, &call);
+        assert!(voted.status, "vote: {}", voted.return_data);
+    }
+    // dan denies with 12 hours of the poll left (silent ending: 12 hours more, as his 500 NXM
+    // are half of the 1 000 voted); the poll then ends 3.5 days in, its cooldown 4.5 days in.
+    c.w.advance_time(3 * DAY - 12 * 3_600);
+    c.vote(dan, assessment_id, false);
+    assert_eq!(c.poll(assessment_id)._0, tokens(1_000), "alice's accept counts");
+
+    // The proposal's voting (3 days) and timelock (1 day) end inside the claim's cooldown.
+    let timelock_end = c
+        .w
+        .view(
+            governance,
+            &IGovernance::proposalCall {
+                proposalId: proposal_id,
+            },
+        )
+        ._2
+        + U256::from(DAY);
+    let now = c.w.timestamp();
+    c.w.advance_time(timelock_end.to::<u64>() - now);
+    assert_eq!(c.status(claim_id), status::COOLDOWN);
+    let supply_before = c.w.view(token, &INxmToken::totalSupplyCall {});
+    let executed = c.w.send(
+        dan,
+        governance,
+        U256::ZERO,
+        &IGovernance::executeCall {
+            proposalId: proposal_id,
+        },
+    );
+    assert!(executed.status, "execute: {}", executed.return_data);
+
+    // Her vote left the tally: dan's denial now decides, and the poll ends a day from now, so
+    // nobody can redeem in between.
+    let poll = c.poll(assessment_id);
+    assert_eq!((poll._0, poll._1), (U256::ZERO, tokens(500)));
+    let executed_at = c.w.timestamp();
+    assert!(poll._3 >= U256::from(executed_at + DAY), "the end moves a day ahead");
+    assert_eq!(c.status(claim_id), status::VOTING);
+    // 400 NXM of her stake are burned and her rewards forfeited.
+    let stake = c
+        .w
+        .view(assessment, &IAssessment::assessorCall { assessor: alice })
+        ._0;
+    assert_eq!(stake, tokens(600));
+    let supply_after = c.w.view(token, &INxmToken::totalSupplyCall {});
+    assert_eq!(supply_before - supply_after, tokens(400));
+
+    // After the new end and the cooldown: denied, nothing to redeem; dan's stake is all that
+    // voted, so the whole reward is his, and alice has none.
+    let end = poll._3.to::<u64>();
+    let now = c.w.timestamp();
+    c.w.advance_time(end + DAY + 1 - now);
+    assert_eq!(c.status(claim_id), status::DENIED);
+    let redeem = c.w.send(
+        dan,
+        c.w.protocol.claims,
+        U256::ZERO,
+        &IClaims::redeemClaimPayoutCall { claimId: claim_id },
+    );
+    reverted_with(
+        &redeem,
+        ClaimNotRedeemable {
+            claimId: claim_id,
+            status: status::DENIED,
+        },
+    );
+    let none = c.w.view(
+        assessment,
+        &IAssessment::withdrawableRewardsCall { assessor: alice },
+    );
+    assert_eq!(none, U256::ZERO);
+    let before = c.w.nxm_balance(dan);
+    let paid = c.w.send(
+        dan,
+        assessment,
+        U256::ZERO,
+        &IAssessment::withdrawRewardsCall {
+            staker: dan,
+            batchSize: U256::ZERO,
+        },
+    );
+    assert!(paid.status, "withdrawRewards: {}", paid.return_data);
+    assert_eq!(c.w.nxm_balance(dan) - before, poll._4);
 }

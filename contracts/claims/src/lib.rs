@@ -14,8 +14,11 @@
 //! `isApprovedOrOwner`, which reverts `NonexistentToken` for an id without cover); the cover's
 //! record, read from the cover contract's raw view `records` and decoded with `cover_records`
 //! (as the cover viewer does): `amount ≤` the amount left after earlier payouts, `start < now`
-//! (never in the purchase block), `now < start + period + grace`; that the cover's latest claim
-//! is final (denied, redeemed, or its redemption window passed); and that the caller has fewer
+//! (never in the purchase block), `now < start + period + grace`; that the latest claim on the
+//! cover's chain of edits (the record's `LINKS`: an edit mints a new cover id, and the original
+//! and every cover that replaced it share one live claim, so an edit cannot open a second claim
+//! beside the first) is final (denied, redeemed, or its redemption window passed); and that the
+//! caller has fewer
 //! than [`MAX_OPEN_CLAIMS`] claims that are not final. Then, at the RAMM's internal price brought
 //! to now (`getInternalPriceAndUpdateTwap`, wei of ETH per NXM):
 //! * expected payout `= amount · 1e18 / price` for ETH cover, the amount itself for NXM cover
@@ -74,7 +77,8 @@
 //! * [`CLAIM`] (id: the claim id) — `claimant (160) | submitted (40) | assessment id (40) |
 //!   asset (8) | redeemed (8)`: the word the status reads;
 //! * [`CLAIM_TERMS`] (id: the claim id) — `amount (96) | deposit (96) | cover id (64)`;
-//! * [`LATEST`] (id: the cover id) — the latest claim filed on the cover;
+//! * [`LATEST`] (id: the original cover's id) — the latest claim filed on a cover of the chain
+//!   of edits that starts at it (an edit mints a new cover id; the chain shares one live claim);
 //! * [`OPEN`] (id: the member's address) — eight 32-bit claim ids, from the low bits up.
 //!
 //! A claim is two fresh words, a submission writes four (the claim, the cover's latest claim,
@@ -155,7 +159,7 @@ pub const HEADER_WORDS: usize = 7;
 pub const CLAIM: u8 = 1;
 /// Record kind: a claim's terms (amount, deposit, cover id).
 pub const CLAIM_TERMS: u8 = 2;
-/// Record kind: the latest claim on a cover (id: the cover id).
+/// Record kind: the latest claim on a chain of edits (id: the original cover's id).
 pub const LATEST: u8 = 3;
 /// Record kind: a member's claims that may not be final (id: its address).
 pub const OPEN: u8 = 4;
@@ -350,7 +354,7 @@ impl Claims {
     /// `ZeroClaimAmount`; `NotMember`; `OnlyOwnerOrApproved` (the NFT's `NonexistentToken` for
     /// an id without cover, passed on); `CoveredAmountExceeded` (amount, amount left);
     /// `CantBuyCoverAndClaimInTheSameBlock` (start) while `now ≤ start`; `GracePeriodPassed`
-    /// (end of period and grace) once `now ≥` it; `ClaimAlreadyOpen` (cover, its latest claim)
+    /// (end of period and grace) once `now ≥` it; `ClaimAlreadyOpen` (cover, its chain's latest claim)
     /// unless that claim is final; `TooManyOpenClaims` (caller, 8); the RAMM's and the
     /// assessment contract's reverts, passed on; `AssessmentDepositInsufficient` (value,
     /// deposit); `EthTransferFailed` (the capital pool, or the caller's refund); `MathOverflow`.
@@ -390,7 +394,7 @@ impl Claims {
                 &[&address_word(caller), &cover_id],
             );
         }
-        let cover = self.load_cover(cover_id)?;
+        let (cover, chain_id) = self.load_cover(cover_id)?;
         if amount > cover.amount {
             return fail(CoveredAmountExceeded::SELECTOR, &[&amount, &cover.amount]);
         }
@@ -405,7 +409,8 @@ impl Claims {
         if now >= end {
             return fail(GracePeriodPassed::SELECTOR, &[&U256::from(end)]);
         }
-        let latest = self.latest_claim(cover_id);
+        // One live claim per chain of edits: a cover and the covers that replaced it.
+        let latest = self.record(LATEST, chain_id);
         if !latest.is_zero() && !is_final(self.status_of(self.record(CLAIM, latest))?) {
             return fail(ClaimAlreadyOpen::SELECTOR, &[&cover_id, &latest]);
         }
@@ -453,7 +458,7 @@ impl Claims {
         };
         self.set_record(CLAIM, claim_id, fits(claim.head())?);
         self.set_record(CLAIM_TERMS, claim_id, fits(claim.terms())?);
-        self.set_record(LATEST, cover_id, claim_id);
+        self.set_record(LATEST, chain_id, claim_id);
         self.set_record(
             OPEN,
             address_word(caller),
@@ -626,13 +631,14 @@ impl Claims {
         self.status_of(head)
     }
 
-    /// The latest claim filed on cover `cover_id` (0: none).
-    pub fn latest_claim(&self, cover_id: U256) -> U256 {
+    /// The latest claim filed on the chain of edits whose original cover is `original_id`: on
+    /// that cover or any cover that replaced it (0: none).
+    pub fn latest_claim(&self, original_id: U256) -> U256 {
         // Cover ids are 64 bits: a wider id has no claim (and would alias another key).
-        if cover_id.bit_len() > 64 {
+        if original_id.bit_len() > 64 {
             return U256::ZERO;
         }
-        self.record(LATEST, cover_id)
+        self.record(LATEST, original_id)
     }
 
     /// `(depositEth, totalRewardNxm)` a claim of `amount` on cover `cover_id` would need now, at
@@ -645,7 +651,7 @@ impl Claims {
     /// # Errors
     /// The cover contract's and the RAMM's reverts, passed on; `MathOverflow`.
     pub fn quote_deposit(&self, cover_id: U256, amount: U256) -> ClaimsResult<(U256, U256)> {
-        let cover = self.load_cover(cover_id)?;
+        let (cover, _) = self.load_cover(cover_id)?;
         let state = self.view_call(
             self.address(RAMM),
             encode::<U256>(&IRamm::stateCall::SELECTOR, &[]),
@@ -806,30 +812,34 @@ impl Claims {
         Ok((kept, count))
     }
 
-    /// Cover `cover_id` as the cover contract stores it (`records([key(COVER, id)])`, decoded by
-    /// `cover_records`); zeros for no such cover (and for an id beyond the cover contract's 64
-    /// bits, which would alias another of its records).
+    /// Cover `cover_id` as the cover contract stores it and the original cover of its chain of
+    /// edits (`records([key(COVER, id), key(LINKS, id)])`, decoded by `cover_records`; the
+    /// chain's id is `cover_id` itself for a cover no edit made); zeros for no such cover (and
+    /// for an id beyond the cover contract's 64 bits, which would alias another of its records).
     ///
     /// # Errors
     /// The cover contract's revert, passed on.
-    fn load_cover(&self, cover_id: U256) -> ClaimsResult<CoverRecord> {
+    fn load_cover(&self, cover_id: U256) -> ClaimsResult<(CoverRecord, U256)> {
         if cover_id.bit_len() > 64 {
-            return Ok(CoverRecord::default());
+            return Ok((CoverRecord::default(), cover_id));
         }
-        // records(uint256[]): the array's offset, its length, the key.
+        // records(uint256[]): the array's offset, its length, the keys.
         let answer = self.view_call(
             self.address(COVER),
             encode(
                 &ICover::recordsCall::SELECTOR,
                 &[
                     &U256::from(32u8),
-                    &U256::from(1u8),
+                    &U256::from(2u8),
                     &cover_records::key(cover_records::COVER, cover_id),
+                    &cover_records::key(cover_records::LINKS, cover_id),
                 ],
             ),
-            3,
+            4,
         )?;
-        Ok(CoverRecord::decode(word_at(&answer, 2)))
+        let (original, _) = cover_records::links(word_at(&answer, 3));
+        let chain_id = if original.is_zero() { cover_id } else { original };
+        Ok((CoverRecord::decode(word_at(&answer, 2)), chain_id))
     }
 
     /// Brings the RAMM to now (its TWAP observations, on the capital and supply as they are);

@@ -128,16 +128,30 @@ fn cover_record(cover_id: u64) -> CoverRecord {
     }
 }
 
-/// The cover contract answers `records([key(COVER, id)])` with `record`.
+/// The cover contract answers `records([key(COVER, id), key(LINKS, id)])` with `record` and no
+/// chain of edits.
 fn mock_cover(host: &MockHost, cover_id: u64, record: &CoverRecord) {
+    mock_edited_cover(host, cover_id, record, 0);
+}
+
+/// As [`mock_cover`], for a cover that an edit of `original` (0: none) made.
+fn mock_edited_cover(host: &MockHost, cover_id: u64, record: &CoverRecord, original: u64) {
+    let links = cover_records::original_link(u(original)).unwrap();
     host.mock_static(
         COVER_ADDRESS,
-        ICover::recordsCall {
-            keys: vec![cover_records::key(cover_records::COVER, u(cover_id))],
-        }
-        .abi_encode(),
-        Ok(vec![record.encode().unwrap()].abi_encode()),
+        cover_records_call(cover_id).abi_encode(),
+        Ok(vec![record.encode().unwrap(), links].abi_encode()),
     );
+}
+
+/// The claims contract's question for cover `cover_id`.
+fn cover_records_call(cover_id: u64) -> ICover::recordsCall {
+    ICover::recordsCall {
+        keys: vec![
+            cover_records::key(cover_records::COVER, u(cover_id)),
+            cover_records::key(cover_records::LINKS, u(cover_id)),
+        ],
+    }
 }
 
 fn mock_member(host: &MockHost, account: Address, member: bool) {
@@ -554,13 +568,7 @@ fn an_eth_claim_above_the_floor_deposits_the_rewards_value_and_refunds_the_exces
                 }
                 .abi_encode()
             ),
-            view(
-                COVER_ADDRESS,
-                ICover::recordsCall {
-                    keys: vec![cover_records::key(cover_records::COVER, u(ETH_COVER))]
-                }
-                .abi_encode()
-            ),
+            view(COVER_ADDRESS, cover_records_call(ETH_COVER).abi_encode()),
             call(
                 RAMM_ADDRESS,
                 IRamm::getInternalPriceAndUpdateTwapCall {}.abi_encode()
@@ -1107,6 +1115,44 @@ fn one_live_claim_per_cover() {
         ClaimAlreadyOpen {
             coverId: u(ETH_COVER),
             claimId: u(3),
+        }
+        .abi_encode(),
+        || submit(&host, &mut claims, ETH_COVER, eth(5), deposit),
+    );
+}
+
+#[test]
+fn an_edit_shares_its_original_covers_live_claim() {
+    // Cover 6 replaced cover 1 (claim 1 is open on it): an edit mints a new cover id, and the
+    // chain keeps one live claim, so editing cannot open a second claim beside the first.
+    let (host, mut claims) = filed();
+    mock_edited_cover(&host, 6, &cover_record(6), ETH_COVER);
+    let (reward, deposit) = eth_claim_terms();
+    mock_submission(&host, ALICE, reward, deposit, 2, deposit);
+    let before = storage(&host);
+    assert_reverts(
+        &host,
+        ClaimAlreadyOpen {
+            coverId: u(6),
+            claimId: u(1),
+        }
+        .abi_encode(),
+        || submit(&host, &mut claims, 6, eth(10), deposit),
+    );
+    assert_eq!(storage(&host), before);
+    // Once claim 1 is denied, the edited cover's claim is the chain's latest.
+    host.vm.set_block_timestamp(POLL_END + DAY);
+    assert_eq!(status_now(&claims, 1), status::DENIED);
+    mock_poll(&host, 2, false, POLL_END + 4 * DAY);
+    assert_eq!(submit(&host, &mut claims, 6, eth(10), deposit), Ok(u(2)));
+    assert_eq!(claims.latest_claim(u(ETH_COVER)), u(2));
+    assert_eq!(claims.latest_claim(u(6)), U256::ZERO, "keyed on the original");
+    // And the original cover (still in its grace period) waits for it in turn.
+    assert_reverts(
+        &host,
+        ClaimAlreadyOpen {
+            coverId: u(ETH_COVER),
+            claimId: u(2),
         }
         .abi_encode(),
         || submit(&host, &mut claims, ETH_COVER, eth(5), deposit),

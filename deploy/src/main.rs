@@ -1,7 +1,10 @@
 //! The main job: deploy the mutual, run a member session, printing each step with its gas, then
 //! the RAMM's spot prices A and B, book value and MCR% after it, then an underwriting session: a
 //! member creates a staking pool and stakes, another buys cover with ETH and with NXM, time
-//! passes, the staker withdraws the streamed rewards, the cover expires and its capacity
+//! passes, the staker withdraws the streamed rewards; then bob claims half of his cover, the
+//! founder assesses it with staked NXM, the payout is redeemed (the pool's stake burned) and the
+//! assessor withdraws its reward; the members seat stella on the advisory board by a proposal
+//! that is voted, waits out its timelock and is executed; the cover expires and its capacity
 //! returns — each step with its gas.
 //!
 //! `cargo run -q -p mutual-deploy` (or `scripts/demo.sh`) runs it on the embedded devnode with
@@ -17,12 +20,14 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use alloy_primitives::{keccak256, Address, U256};
+use alloy_sol_types::SolCall;
 use mutual_deploy::{
     address_of_seed, deploy, fund_deployment, join_call, network, send, signer_of_seed, swap_call,
     tokens, view, Chain, DeployConfig, DeployFailure, Protocol, RpcChain, Unrecorded, WAD,
 };
 use mutual_interfaces::{
-    capital_pool::abi::ICapitalPool, cover::abi::ICover, membership::abi::IMembership,
+    assessment::abi::IAssessment, capital_pool::abi::ICapitalPool, claims::abi::IClaims,
+    cover::abi::ICover, governance::abi::IGovernance, membership::abi::IMembership,
     nxm_token::abi::INxmToken, pool_registry::abi::IPoolRegistry, ramm::abi::IRamm,
     staking_pool::abi::IStakingPool, staking_products::abi::IStakingProducts,
     staking_viewer::abi::IStakingViewer,
@@ -551,7 +556,8 @@ fn underwriting(
             tx.outcome.gas_used,
         );
     }
-    if !pass_time(node, 62 * day)? {
+    claim_and_proposal(node, protocol, config, bob, stella, cover_id, amount / U256::from(2))?;
+    if !pass_time(node, 56 * day)? {
         return Ok(());
     }
     let expire = ICover::expireCoverCall { coverId: cover_id };
@@ -564,12 +570,185 @@ fn underwriting(
         &expire,
     )?;
     step(
-        &format!("91 days on: cover #{cover_id} has ended; bob expires it"),
+        &format!("100 days on: cover #{cover_id} has ended; bob expires it"),
         tx.outcome.gas_used,
     );
     println!(
         "  {} (cover #{cover_id}'s capacity returned)",
         capacity(node)?
+    );
+    Ok(())
+}
+
+/// The claims and governance session, 30 days into `cover_id`: `bob` claims `amount` (ETH) with
+/// the quoted deposit, the founder stakes NXM as an assessor and accepts, the poll (3 days) and
+/// the cooldown (1 day) pass, bob redeems (payout and deposit to him, the pool's stake burned),
+/// the founder withdraws the assessment reward; then the founder locks NXM in governance and
+/// proposes seating `stella` on advisory-board seat 0 (a special resolution: uncapped weight,
+/// ≥ 75 %), votes, and after the 3-day vote and the 1-day timelock anyone executes it.
+fn claim_and_proposal(
+    node: &mut dyn Chain,
+    protocol: &Protocol,
+    config: &DeployConfig,
+    bob: Address,
+    stella: Address,
+    cover_id: U256,
+    amount: U256,
+) -> Result<(), DeployFailure> {
+    let day = config.cover.day_secs;
+    let founder = config.founder.address();
+    let step = |name: &str, gas: u64| println!("  {name:<72} {gas:>9} gas");
+    println!();
+    println!("== Claims and governance session ==");
+    let quote = view(
+        node,
+        "claims.quoteDeposit",
+        protocol.claims,
+        &IClaims::quoteDepositCall {
+            coverId: cover_id,
+            amount,
+        },
+    )?;
+    let submit = IClaims::submitClaimCall {
+        coverId: cover_id,
+        amount,
+        proofUri: "ipfs://incident-report".into(),
+    };
+    let tx = send(node, "submitClaim", bob, protocol.claims, quote._0, &submit)?;
+    let claim_id = tx.value;
+    step(
+        &format!(
+            "bob claims {} ETH on cover #{cover_id} (claim #{claim_id}, deposit {} ETH)",
+            fmt_tokens(amount, 2),
+            fmt_tokens(quote._0, 4)
+        ),
+        tx.outcome.gas_used,
+    );
+    let assessment_id = view(
+        node,
+        "claims.claim",
+        protocol.claims,
+        &IClaims::claimCall { claimId: claim_id },
+    )?
+    ._3;
+    let stake = config.genesis_supply_nxm() / U256::from(1_000);
+    let tx = send(
+        node,
+        "Assessment.stake",
+        founder,
+        protocol.assessment,
+        U256::ZERO,
+        &IAssessment::stakeCall { amountNxm: stake },
+    )?;
+    step(
+        &format!("the founder stakes {} NXM as an assessor", fmt_tokens(stake, 0)),
+        tx.outcome.gas_used,
+    );
+    let vote = IAssessment::castVoteCall {
+        assessmentId: assessment_id,
+        accept: true,
+    };
+    let tx = send(node, "castVote", founder, protocol.assessment, U256::ZERO, &vote)?;
+    step(
+        "the founder accepts (the first vote opens a 3-day poll)",
+        tx.outcome.gas_used,
+    );
+    // The poll (3 days) and the payout cooldown (1 day).
+    if !pass_time(node, 4 * day)? {
+        return Ok(());
+    }
+    let bob_before = node.balance(bob);
+    let redeem = IClaims::redeemClaimPayoutCall { claimId: claim_id };
+    let tx = send(node, "redeemClaimPayout", bob, protocol.claims, U256::ZERO, &redeem)?;
+    let received = node.balance(bob) + tx.outcome.fee_wei - bob_before;
+    step(
+        &format!(
+            "4 days on: bob redeems {} ETH (payout + deposit; the stake burned)",
+            fmt_tokens(received, 4)
+        ),
+        tx.outcome.gas_used,
+    );
+    // Rewards are withdrawable strictly after the cooldown's end.
+    if !pass_time(node, 1)? {
+        return Ok(());
+    }
+    let withdraw = IAssessment::withdrawRewardsCall {
+        staker: founder,
+        batchSize: U256::ZERO,
+    };
+    let tx = send(
+        node,
+        "withdrawRewards",
+        founder,
+        protocol.assessment,
+        U256::ZERO,
+        &withdraw,
+    )?;
+    step(
+        &format!(
+            "the founder withdraws the assessment reward, {} NXM",
+            fmt_tokens(tx.value._0, 4)
+        ),
+        tx.outcome.gas_used,
+    );
+
+    let lock = config.genesis_supply_nxm() / U256::from(4);
+    let tx = send(
+        node,
+        "Governance.lock",
+        founder,
+        protocol.governance,
+        U256::ZERO,
+        &IGovernance::lockCall { amountNxm: lock },
+    )?;
+    step(
+        &format!("the founder locks {} NXM in governance", fmt_tokens(lock, 0)),
+        tx.outcome.gas_used,
+    );
+    let seat = IMembership::setAdvisoryBoardSeatCall {
+        seat: 0,
+        account: stella,
+    };
+    let propose = IGovernance::proposeCall {
+        actions: vec![(
+            protocol.membership,
+            U256::ZERO,
+            seat.abi_encode().into(),
+        )],
+        descriptionUri: "ipfs://seat-stella".into(),
+    };
+    let tx = send(node, "propose", founder, protocol.governance, U256::ZERO, &propose)?;
+    let proposal_id = tx.value;
+    step(
+        &format!("the founder proposes #{proposal_id}: stella takes advisory-board seat 0"),
+        tx.outcome.gas_used,
+    );
+    let vote = IGovernance::voteCall {
+        proposalId: proposal_id,
+        support: true,
+    };
+    let tx = send(node, "vote", founder, protocol.governance, U256::ZERO, &vote)?;
+    step(
+        "the founder votes for it (a special resolution: weight uncapped)",
+        tx.outcome.gas_used,
+    );
+    // 3 days of voting, then the 1-day timelock.
+    if !pass_time(node, 4 * day)? {
+        return Ok(());
+    }
+    let execute = IGovernance::executeCall {
+        proposalId: proposal_id,
+    };
+    let tx = send(node, "execute", bob, protocol.governance, U256::ZERO, &execute)?;
+    let seated = view(
+        node,
+        "membership.advisoryBoardSeat",
+        protocol.membership,
+        &IMembership::advisoryBoardSeatCall { seat: 0 },
+    )?;
+    step(
+        &format!("4 days on: bob executes it; seat 0 is now {seated}"),
+        tx.outcome.gas_used,
     );
     Ok(())
 }

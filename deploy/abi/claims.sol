@@ -19,7 +19,7 @@ interface IClaims {
 
     function claimStatus(uint256 claim_id) external view returns (uint8);
 
-    function latestClaim(uint256 cover_id) external view returns (uint256);
+    function latestClaim(uint256 original_id) external view returns (uint256);
 
     function quoteDeposit(uint256 cover_id, uint256 amount) external view returns (uint256, uint256);
 

@@ -15,7 +15,7 @@ interface IGovernance {
 
     function vote(uint256 proposal_id, bool support) external;
 
-    function veto(uint256 proposal_id) external;
+    function veto(uint256 proposal_id, uint8 seat) external;
 
     function execute(uint256 proposal_id) external payable;
 
@@ -79,9 +79,11 @@ interface IGovernance {
 
     error InvalidProposalStatus(uint256, uint8);
 
+    error InvalidSeat(uint8);
+
     error AlreadyVoted(uint256, address);
 
-    error AlreadyVetoed(uint256, address);
+    error AlreadyVetoed(uint256, uint8);
 
     error ActionFailed(uint256, bytes);
 

@@ -15,7 +15,9 @@ use mutual_deploy::tokens;
 use mutual_interfaces::{
     capital_pool::abi::ICapitalPool,
     common::Unauthorized,
-    governance::{abi::IGovernance, status, InvalidProposalStatus, StillLocked},
+    governance::{
+        abi::IGovernance, status, AlreadyVetoed, InvalidProposalStatus, InvalidSeat, StillLocked,
+    },
     membership::abi::IMembership,
     nxm_token::abi::INxmToken,
 };
@@ -266,14 +268,28 @@ fn a_special_resolution_seats_the_board_which_vetoes_a_proposal_in_its_timelock(
     }
     g.w.advance_time(3 * DAY);
     let governance = g.w.protocol.governance;
-    for seat_holder in [alice, bob, carol] {
-        let veto = g.w.send(
-            seat_holder,
-            governance,
-            U256::ZERO,
-            &IGovernance::vetoCall { proposalId: id },
-        );
-        assert!(veto.status, "veto: {}", veto.return_data);
+    // Each board member vetoes for the seat it holds; vetoes count per seat.
+    let veto = |g: &mut Governed, caller: Address, seat: u8| {
+        let call = IGovernance::vetoCall {
+            proposalId: id,
+            seat,
+        };
+        g.w.send(caller, governance, U256::ZERO, &call)
+    };
+    reverted_with(&veto(&mut g, bob, 0), Unauthorized { caller: bob });
+    reverted_with(&veto(&mut g, dan, 5), InvalidSeat { seat: 5 });
+    for (seat, seat_holder) in [(0u8, alice), (1, bob), (2, carol)] {
+        let vetoed = veto(&mut g, seat_holder, seat);
+        assert!(vetoed.status, "veto: {}", vetoed.return_data);
+        if seat == 0 {
+            reverted_with(
+                &veto(&mut g, alice, 0),
+                AlreadyVetoed {
+                    proposalId: id,
+                    seat: 0,
+                },
+            );
+        }
     }
     assert_eq!(g.status(id), status::VETOED);
     g.w.advance_time(DAY);

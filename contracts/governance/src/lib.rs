@@ -33,13 +33,14 @@
 //! ordinary proposals, uncapped for special ones; one vote per member and proposal. Voting
 //! lasts 3 days; the proposal is accepted if `for + against` reaches 15 % of the snapshot and
 //! `for > 50 %` (ordinary) or `for ≥ 75 %` (special) of it. A 1-day timelock follows, in which
-//! 3 distinct advisory-board seat holders ([`VETOES_TO_STOP`]) can veto it
-//! ([`Governance::veto`]); then anyone executes it ([`Governance::execute`]), sending exactly
-//! the actions' total value. Days are the constructor's `day_secs` (86,400 on real networks).
+//! 3 distinct advisory-board seats ([`VETOES_TO_STOP`]) can veto it ([`Governance::veto`]):
+//! vetoes count per seat, not per address, so a seat that changes hands during the timelock
+//! still vetoes once; then anyone executes it ([`Governance::execute`]), sending exactly the
+//! actions' total value. Days are the constructor's `day_secs` (86,400 on real networks).
 //!
 //! The status is computed from the time and the tallies ([`Governance::proposal_status`]):
 //! `EXECUTED` once executed; else `VOTING` while `now < end`; then `DEFEATED` unless accepted;
-//! `VETOED` once 3 seats vetoed; `TIMELOCKED` until `end + 1 day`; then `EXECUTABLE`.
+//! `VETOED` once 3 distinct seats vetoed; `TIMELOCKED` until `end + 1 day`; then `EXECUTABLE`.
 //!
 //! # Execution and re-entrancy
 //! `execute` marks the proposal executed, and writes the mark out to storage, before its first
@@ -60,13 +61,13 @@
 //! * per member ([`K_LOCK`]): `lockedUntilSecs << 192 | lockedNxm` (locked NXM below 2^192,
 //!   else `MathOverflow`);
 //! * per proposal ([`K_PROPOSAL`], by id): its header word (proposer, start `<< 160`, special
-//!   `<< 224`, vetoes `<< 232`, executed `<< 240`, action count `<< 248`), the tallies for and
-//!   against, the supply snapshot;
+//!   `<< 224`, the vetoing seats `<< 232` (8 bits, bit `seat` set once seat `seat` vetoed; the
+//!   veto count is their number), executed `<< 240`, action count `<< 248`), the tallies for
+//!   and against, the supply snapshot;
 //! * its texts ([`K_BYTES`], by id and `part << 64 | word`): part 0 the description URI
 //!   `[byteLength, words…]`, part `1 + i` action `i` `[target, valueEth, byteLength, data
 //!   words…]` (the last word zero-padded);
-//! * per participant ([`K_PARTICIPANT`], by id and address): `weight << 3 | vetoed << 2 |
-//!   support << 1 | voted`.
+//! * per voter ([`K_PARTICIPANT`], by id and address): `weight << 2 | support << 1 | voted`.
 //!
 //! # Size
 //! With the SDK's typed router and storage structs the contract came to 24,208 deployed bytes;
@@ -97,12 +98,12 @@ use mutual_interfaces::{
     governance::{
         status, ActionFailed, ActionNotFound, AlreadyInitialized, AlreadyVetoed, AlreadyVoted,
         ForbiddenAction, Initialized, InsufficientLocked, InvalidDayLength, InvalidProposalStatus,
-        Locked, MathOverflow, NoActions, NotAContract, NotMember, ProposalCreated,
+        InvalidSeat, Locked, MathOverflow, NoActions, NotAContract, NotMember, ProposalCreated,
         ProposalExecuted, ProposalNotFound, ProposalThresholdNotMet, ProposalVetoed,
         ProtocolContractAt, ProtocolContractsSet, StillLocked, TargetNotAllowed, TooManyActions,
         Unauthorized, Unlocked, ValueMismatch, VoteCast, ZeroAddress, ZeroAmount, VETOES_TO_STOP,
     },
-    membership::abi::IMembership,
+    membership::{abi::IMembership, ADVISORY_BOARD_SEATS},
     nxm_token::abi::INxmToken,
     position_nft::abi::IPositionNft,
     ramm::abi::IRamm,
@@ -183,7 +184,7 @@ pub const K_LOCK: u8 = 3;
 pub const K_PROPOSAL: u8 = 4;
 /// Proposals' description and actions, by id and `part << 64 | word`.
 pub const K_BYTES: u8 = 5;
-/// Proposals' voters and vetoing seat holders, by id and address.
+/// Proposals' voters, by id and address.
 pub const K_PARTICIPANT: u8 = 6;
 
 /// Header words: the NXM token and the day length.
@@ -195,7 +196,7 @@ const H_INITIALIZER: u64 = 2;
 /// The protocol-contract list's length.
 const H_LIST_LENGTH: u64 = 3;
 
-/// A proposal's header word: proposer, start, kind, vetoes, executed flag, action count.
+/// A proposal's header word: proposer, start, kind, vetoing seats, executed flag, action count.
 pub const P_HEADER: u64 = 0;
 /// Weight voted for.
 pub const P_FOR: u64 = 1;
@@ -207,17 +208,20 @@ pub const P_SUPPLY: u64 = 3;
 /// Bit positions in a proposal's header word.
 const START_SHIFT: usize = 160;
 const SPECIAL_SHIFT: usize = 224;
+/// The vetoing seats: bit `VETOES_SHIFT + seat` for seat `seat`.
 const VETOES_SHIFT: usize = 232;
 const EXECUTED_SHIFT: usize = 240;
 const COUNT_SHIFT: usize = 248;
 
+// Every seat's bit lies in the 8 bits below the executed flag.
+const _: () = assert!(ADVISORY_BOARD_SEATS as usize <= EXECUTED_SHIFT - VETOES_SHIFT);
+
 /// Locked NXM fills a member's lock word below this bit; `lockedUntil` the 64 bits above.
 const LOCK_UNTIL_SHIFT: usize = 192;
-/// A participant word's flags, below its weight (`weight << 3`).
+/// A voter's word's flags, below its weight (`weight << 2`).
 const VOTED: u8 = 1;
 const SUPPORT: u8 = 2;
-const VETOED: u8 = 4;
-const WEIGHT_SHIFT: usize = 3;
+const WEIGHT_SHIFT: usize = 2;
 
 /// The storage key of `field` of `id` in `kind` (see the crate's `# Storage`): `kind << 248 |
 /// id << 160 | field`, `field` below 2^160.
@@ -259,6 +263,7 @@ abi_words::revert_data! {
         TargetNotAllowed,
         ForbiddenAction,
         InvalidProposalStatus,
+        InvalidSeat,
         AlreadyVoted,
         AlreadyVetoed,
         ActionFailed,
@@ -317,8 +322,9 @@ impl Summary {
         }
     }
 
+    /// The number of distinct seats that vetoed (the bits set among the vetoing seats).
     fn vetoes(&self) -> u8 {
-        bits(self.header, VETOES_SHIFT, 8) as u8
+        bits(self.header, VETOES_SHIFT, 8).count_ones() as u8
     }
 
     fn executed(&self) -> bool {
@@ -465,8 +471,7 @@ impl Governance {
         let summary = self.summary(proposal_id)?;
         self.require_status(proposal_id, &summary, status::VOTING)?;
         let key = slot(K_PARTICIPANT, summary.id, address_word(voter));
-        let participant = self.read(key);
-        if participant.bit(0) {
+        if self.read(key).bit(0) {
             return fail(AlreadyVoted::SELECTOR, &[proposal_id, address_word(voter)]);
         }
         self.only_member(voter)?;
@@ -481,12 +486,9 @@ impl Governance {
         let tally = tally.checked_add(weight).ok_or(()).or_else(overflow)?;
         self.set_lock(voter, locked, until.max(summary.end_secs))?;
         self.write(slot(K_PROPOSAL, summary.id, U256::from(field)), tally);
-        // `locked < 2^192` makes `weight << 3` fit.
+        // `locked < 2^192` makes `weight << 2` fit.
         let flags = VOTED | if support { SUPPORT } else { 0 };
-        self.write(
-            key,
-            participant | (weight << WEIGHT_SHIFT) | U256::from(flags),
-        );
+        self.write(key, (weight << WEIGHT_SHIFT) | U256::from(flags));
         self.emit(
             VoteCast::SIGNATURE_HASH,
             &[proposal_id, address_word(voter)],
@@ -495,45 +497,48 @@ impl Governance {
         Ok(())
     }
 
-    /// Vetoes `proposal_id` during its timelock. Advisory-board seat holders only (membership's
-    /// `isAdvisoryBoardMember`), once each; the third distinct one stops the proposal.
+    /// Vetoes `proposal_id` during its timelock for advisory-board seat `seat`, which the
+    /// caller must hold (membership's `advisoryBoardSeat(seat)`). Vetoes count per seat: each
+    /// seat vetoes a proposal once, whoever holds it (a seat that changes hands during the
+    /// timelock does not veto again), and the third distinct seat stops the proposal.
     ///
     /// # Errors
-    /// `ProposalNotFound`; `InvalidProposalStatus` (not `TIMELOCKED`); `Unauthorized` (not a
-    /// seat holder); `AlreadyVetoed`; membership's revert, passed on.
+    /// `ProposalNotFound`; `InvalidProposalStatus` (not `TIMELOCKED`); `InvalidSeat` (`seat`
+    /// not below [`ADVISORY_BOARD_SEATS`], refused before asking membership); `Unauthorized`
+    /// (the caller does not hold `seat`); `AlreadyVetoed` (`seat` vetoed `proposal_id`
+    /// already); membership's revert, passed on.
     ///
     /// # Events
-    /// [`ProposalVetoed`].
-    pub fn veto(&mut self, proposal_id: U256) -> GovernanceResult<()> {
+    /// [`ProposalVetoed`] with the seat, its holder and the number of seats that vetoed so far.
+    pub fn veto(&mut self, proposal_id: U256, seat: u8) -> GovernanceResult<()> {
         let seat_holder = self.vm().msg_sender();
         let summary = self.summary(proposal_id)?;
         self.require_status(proposal_id, &summary, status::TIMELOCKED)?;
+        if seat >= ADVISORY_BOARD_SEATS {
+            return fail(InvalidSeat::SELECTOR, &[U256::from(seat)]);
+        }
         let answer = self.view_call(
             self.membership(),
             &encode(
-                &IMembership::isAdvisoryBoardMemberCall::SELECTOR,
-                &[address_word(seat_holder)],
+                &IMembership::advisoryBoardSeatCall::SELECTOR,
+                &[U256::from(seat)],
             ),
         )?;
-        if word_at(&answer, 0).is_zero() {
+        if word_at(&answer, 0) != address_word(seat_holder) {
             return fail(Unauthorized::SELECTOR, &[address_word(seat_holder)]);
         }
-        let key = slot(K_PARTICIPANT, summary.id, address_word(seat_holder));
-        let participant = self.read(key);
-        if participant.bit(2) {
-            return fail(
-                AlreadyVetoed::SELECTOR,
-                &[proposal_id, address_word(seat_holder)],
-            );
+        let seat_bit = U256::from(1u8) << (VETOES_SHIFT + usize::from(seat));
+        if !(summary.header & seat_bit).is_zero() {
+            return fail(AlreadyVetoed::SELECTOR, &[proposal_id, U256::from(seat)]);
         }
-        // Below 3 vetoes (the status is TIMELOCKED): the count's 8 bits do not carry over.
-        let header = summary.header + (U256::from(1u8) << VETOES_SHIFT);
-        self.write(slot(K_PROPOSAL, summary.id, U256::from(P_HEADER)), header);
-        self.write(key, participant | U256::from(VETOED));
+        self.write(
+            slot(K_PROPOSAL, summary.id, U256::from(P_HEADER)),
+            summary.header | seat_bit,
+        );
         self.emit(
             ProposalVetoed::SIGNATURE_HASH,
             &[proposal_id, address_word(seat_holder)],
-            &[U256::from(summary.vetoes() + 1)],
+            &[U256::from(seat), U256::from(summary.vetoes() + 1)],
         );
         Ok(())
     }

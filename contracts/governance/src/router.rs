@@ -5,8 +5,8 @@
 //! The rules are the SDK's: only `execute` is payable (a call of any other entrypoint with
 //! value reverts with empty data, as does a call whose arguments do not decode, or an unknown
 //! selector); arguments are validated as alloy's decoder does for these types (an address's 12
-//! high bytes and a bool's 31 high bytes must be zero, offsets and lengths stay inside the
-//! data); answers are the standard encoding of the declared return types. `propose`'s actions
+//! high bytes, and a `uint8`'s and a bool's 31 high bytes, must be zero, offsets and lengths
+//! stay inside the data); answers are the standard encoding of the declared return types. `propose`'s actions
 //! and description are read in place (slices of the calldata), not copied. The routing tests
 //! check every entrypoint against alloy's encoding of the declared interface.
 
@@ -121,8 +121,8 @@ fn dispatch(
             done
         }
         VETO => {
-            a.need(1)?;
-            governance.veto(a.word(0))?;
+            a.need(2)?;
+            governance.veto(a.word(0), uint8(a.word(1))?)?;
             done
         }
         EXECUTE => {
@@ -234,6 +234,11 @@ fn narrow(word: U256, bits: usize) -> GovernanceResult<U256> {
 /// An `address` argument.
 fn address(word: U256) -> GovernanceResult<Address> {
     Ok(Address::from_word(narrow(word, 160)?.into()))
+}
+
+/// A `uint8` argument.
+fn uint8(word: U256) -> GovernanceResult<u8> {
+    Ok(narrow(word, 8)?.to())
 }
 
 /// A `bool` argument.

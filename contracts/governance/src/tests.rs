@@ -467,8 +467,8 @@ fn supply_is(chain: &Chain, supply_nxm: U256) {
 
 /// A constructed governance at START with a real day, initialized with MEMBERSHIP, POOL,
 /// RAMM, TOKEN and NFT as protocol contracts; ALICE … DAVE and the seats are members,
-/// STRANGER is not; SEATS[..3] are advisory-board seat holders; the supply is 10,000 NXM (a
-/// 500 NXM cap, a 1,500 NXM quorum).
+/// STRANGER is not; SEATS[i] holds advisory-board seat i for i < 3, seats 3 and 4 are empty
+/// (SEATS[3] holds none); the supply is 10,000 NXM (a 500 NXM cap, a 1,500 NXM quorum).
 fn setup() -> (Chain, Governance) {
     let chain = Chain::new();
     chain.vm().set_contract_address(GOV);
@@ -486,14 +486,22 @@ fn setup() -> (Chain, Governance) {
             INxmToken::isMemberCall { account }.abi_encode(),
             Ok(bool_word(account != STRANGER)),
         );
-        chain.mock.mock_static(
-            MEMBERSHIP,
-            IMembership::isAdvisoryBoardMemberCall { account }.abi_encode(),
-            Ok(bool_word(SEATS[..3].contains(&account))),
-        );
+    }
+    for seat in 0..ADVISORY_BOARD_SEATS {
+        let holder = SEATS[..3].get(usize::from(seat)).copied();
+        seat_is(&chain, seat, holder.unwrap_or(Address::ZERO));
     }
     supply_is(&chain, nxm(10_000));
     (chain, gov)
+}
+
+/// Membership reports `holder` (zero: empty) as the holder of advisory-board seat `seat`.
+fn seat_is(chain: &Chain, seat: u8, holder: Address) {
+    chain.mock.mock_static(
+        MEMBERSHIP,
+        IMembership::advisoryBoardSeatCall { seat }.abi_encode(),
+        Ok(words(&[address_word(holder)])),
+    );
 }
 
 /// `member` locks `amount` (the token's `operatorTransfer` mocked).
@@ -1699,37 +1707,43 @@ fn veto_by_three_distinct_seat_holders_during_the_timelock() {
         vote(&chain, &mut gov, id, voter, nxm(600), true);
     }
     chain.vm().set_sender(SEATS[0]);
-    rejects(&chain, not_found(u(9)), || gov.veto(u(9)));
+    rejects(&chain, not_found(u(9)), || gov.veto(u(9), 0));
     // Not while voting.
     rejects(&chain, invalid_status(id, status::VOTING), || {
-        gov.veto(u(id))
+        gov.veto(u(id), 0)
     });
     at(&chain, END);
-    // Only seat holders (SEATS[3] is a member without a seat).
+    // Only seat holders (SEATS[3] is a member without a seat), naming seat 0.
     for caller in [ALICE, SEATS[3], STRANGER] {
         chain.vm().set_sender(caller);
         rejects(&chain, Unauthorized { caller }.abi_encode(), || {
-            gov.veto(u(id))
+            gov.veto(u(id), 0)
         });
     }
-    for (n, seat) in SEATS[..2].iter().enumerate() {
-        chain.vm().set_sender(*seat);
-        ok(gov.veto(u(id)));
+    for (n, holder) in SEATS[..2].iter().enumerate() {
+        let seat = n as u8;
+        chain.vm().set_sender(*holder);
+        ok(gov.veto(u(id), seat));
         // A veto is no vote.
-        assert_eq!(ok(gov.receipt(u(id), *seat)), (false, false, U256::ZERO));
+        assert_eq!(ok(gov.receipt(u(id), *holder)), (false, false, U256::ZERO));
         let vetoed: ProposalVetoed = last_log(&chain);
         assert_eq!(
-            (vetoed.proposalId, vetoed.seatHolder, vetoed.vetoes),
-            (u(id), *seat, n as u8 + 1)
+            (
+                vetoed.proposalId,
+                vetoed.seat,
+                vetoed.seatHolder,
+                vetoed.vetoes
+            ),
+            (u(id), seat, *holder, seat + 1)
         );
         rejects(
             &chain,
             AlreadyVetoed {
                 proposalId: u(id),
-                seatHolder: *seat,
+                seat,
             }
             .abi_encode(),
-            || gov.veto(u(id)),
+            || gov.veto(u(id), seat),
         );
     }
     assert_eq!(ok(gov.proposal(u(id))).6, 2);
@@ -1740,7 +1754,7 @@ fn veto_by_three_distinct_seat_holders_during_the_timelock() {
     // Not after the timelock.
     chain.vm().set_sender(SEATS[2]);
     rejects(&chain, invalid_status(id, status::EXECUTABLE), || {
-        gov.veto(u(id))
+        gov.veto(u(id), 2)
     });
     chain.mock.mock_call(
         POOL,
@@ -1756,9 +1770,9 @@ fn veto_by_three_distinct_seat_holders_during_the_timelock() {
         vote(&chain, &mut gov, id, voter, nxm(600), true);
     }
     at(&chain, END);
-    for seat in &SEATS[..3] {
-        chain.vm().set_sender(*seat);
-        ok(gov.veto(u(id)));
+    for (seat, holder) in (0u8..).zip(&SEATS[..3]) {
+        chain.vm().set_sender(*holder);
+        ok(gov.veto(u(id), seat));
     }
     assert_eq!(ok(gov.receipt(u(id), SEATS[2])), (true, true, nxm(500)));
     // Three vetoes: vetoed, for good.
@@ -1767,7 +1781,7 @@ fn veto_by_three_distinct_seat_holders_during_the_timelock() {
     assert_eq!(vetoed.vetoes, VETOES_TO_STOP);
     chain.vm().set_sender(SEATS[0]);
     rejects(&chain, invalid_status(id, status::VETOED), || {
-        gov.veto(u(id))
+        gov.veto(u(id), 0)
     });
     at(&chain, EXECUTABLE_AT + DAY);
     assert_eq!(status_of(&gov, id), status::VETOED);
@@ -1779,17 +1793,194 @@ fn veto_by_three_distinct_seat_holders_during_the_timelock() {
     at(&chain, EXECUTABLE_AT + 4 * DAY);
     chain.vm().set_sender(SEATS[0]);
     rejects(&chain, invalid_status(other, status::DEFEATED), || {
-        gov.veto(u(other))
+        gov.veto(u(other), 0)
     });
     // Membership's revert is passed on.
     let (chain, mut gov) = executable_at_end(vec![ordinary_action()]);
     chain.mock.mock_static(
         MEMBERSHIP,
-        IMembership::isAdvisoryBoardMemberCall { account: SEATS[0] }.abi_encode(),
+        IMembership::advisoryBoardSeatCall { seat: 0 }.abi_encode(),
         Err(vec![0xab]),
     );
     chain.vm().set_sender(SEATS[0]);
-    rejects(&chain, vec![0xab], || gov.veto(u(1)));
+    rejects(&chain, vec![0xab], || gov.veto(u(1), 0));
+}
+
+#[test]
+fn three_distinct_seats_stop_a_proposal() {
+    let (chain, mut gov) = executable_at_end(vec![ordinary_action()]);
+    // Any three seats: 4 (filled for this test), 0 and 2, in that order.
+    seat_is(&chain, 4, SEATS[3]);
+    let header = slot(K_PROPOSAL, 1, U256::from(P_HEADER));
+    let before = stored(&chain, header);
+    assert_eq!(bits(before, VETOES_SHIFT, 8), 0);
+    let mut mask = 0u64;
+    for (n, (seat, holder)) in [(4u8, SEATS[3]), (0, SEATS[0]), (2, SEATS[2])]
+        .into_iter()
+        .enumerate()
+    {
+        assert_eq!(status_of(&gov, 1), status::TIMELOCKED);
+        chain.mock.clear_made();
+        chain.vm().set_sender(holder);
+        ok(gov.veto(u(1), seat));
+        // One question to membership: who holds `seat`.
+        assert_eq!(
+            chain.mock.made(),
+            vec![(
+                MEMBERSHIP,
+                IMembership::advisoryBoardSeatCall { seat }.abi_encode(),
+                U256::ZERO,
+                true
+            )]
+        );
+        let vetoed: ProposalVetoed = last_log(&chain);
+        let count = n as u8 + 1;
+        assert_eq!(
+            (
+                vetoed.proposalId,
+                vetoed.seat,
+                vetoed.seatHolder,
+                vetoed.vetoes
+            ),
+            (u(1), seat, holder, count)
+        );
+        assert_eq!(ok(gov.proposal(u(1))).6, count);
+        // The header's veto bits are the set of seats; nothing else in it changes.
+        mask |= 1 << seat;
+        let after = stored(&chain, header);
+        assert_eq!(bits(after, VETOES_SHIFT, 8), mask);
+        assert_eq!(after & !(U256::from(0xffu8) << VETOES_SHIFT), before);
+    }
+    assert_eq!(mask, 0b1_0101);
+    assert_eq!(status_of(&gov, 1), status::VETOED);
+    assert_eq!(
+        route(&mut gov, IGovernance::proposalCall { proposalId: u(1) })._6,
+        VETOES_TO_STOP
+    );
+    // A fourth seat finds it vetoed.
+    chain.vm().set_sender(SEATS[1]);
+    rejects(&chain, invalid_status(1, status::VETOED), || {
+        gov.veto(u(1), 1)
+    });
+}
+
+#[test]
+fn a_seat_that_changes_hands_vetoes_once() {
+    // Two proposals in their timelock.
+    let (chain, mut gov) = setup();
+    let first = propose(&chain, &mut gov, vec![ordinary_action()]);
+    let second = propose(&chain, &mut gov, vec![ordinary_action()]);
+    for voter in [BOB, CAROL, DAVE] {
+        vote(&chain, &mut gov, first, voter, nxm(600), true);
+        vote(&chain, &mut gov, second, voter, U256::ZERO, true);
+    }
+    at(&chain, END);
+    chain.vm().set_sender(SEATS[1]);
+    ok(gov.veto(u(first), 1));
+    // Governance moves seat 1 to SEATS[3] during the timelock.
+    seat_is(&chain, 1, SEATS[3]);
+    // The old holder holds no seat any more.
+    rejects(
+        &chain,
+        Unauthorized { caller: SEATS[1] }.abi_encode(),
+        || gov.veto(u(first), 1),
+    );
+    // The new holder cannot veto again for the seat (storage and the log unchanged).
+    chain.vm().set_sender(SEATS[3]);
+    rejects(
+        &chain,
+        AlreadyVetoed {
+            proposalId: u(first),
+            seat: 1,
+        }
+        .abi_encode(),
+        || gov.veto(u(first), 1),
+    );
+    assert_eq!(ok(gov.proposal(u(first))).6, 1);
+    // One more seat makes two vetoes, not three: the proposal stays timelocked.
+    chain.vm().set_sender(SEATS[0]);
+    ok(gov.veto(u(first), 0));
+    assert_eq!(ok(gov.proposal(u(first))).6, 2);
+    assert_eq!(status_of(&gov, first), status::TIMELOCKED);
+    // The new holder vetoes, for seat 1, a proposal the seat has not vetoed.
+    chain.vm().set_sender(SEATS[3]);
+    ok(gov.veto(u(second), 1));
+    let vetoed: ProposalVetoed = last_log(&chain);
+    assert_eq!(
+        (
+            vetoed.proposalId,
+            vetoed.seat,
+            vetoed.seatHolder,
+            vetoed.vetoes
+        ),
+        (u(second), 1, SEATS[3], 1)
+    );
+    // The first is executed once its timelock ends (two seats vetoed it).
+    at(&chain, EXECUTABLE_AT);
+    assert_eq!(status_of(&gov, first), status::EXECUTABLE);
+}
+
+#[test]
+fn a_caller_naming_a_seat_it_does_not_hold_is_refused() {
+    let (chain, mut gov) = executable_at_end(vec![ordinary_action()]);
+    // Another holder's seat, an empty seat (membership answers zero), a stranger.
+    for (caller, seat) in [
+        (SEATS[0], 1u8),
+        (SEATS[2], 0),
+        (SEATS[3], 3),
+        (SEATS[0], 4),
+        (STRANGER, 2),
+    ] {
+        chain.vm().set_sender(caller);
+        chain.mock.clear_made();
+        rejects(&chain, Unauthorized { caller }.abi_encode(), || {
+            gov.veto(u(1), seat)
+        });
+        assert_eq!(
+            chain.mock.made(),
+            vec![(
+                MEMBERSHIP,
+                IMembership::advisoryBoardSeatCall { seat }.abi_encode(),
+                U256::ZERO,
+                true
+            )]
+        );
+    }
+    // Each holder's own seat is accepted.
+    chain.vm().set_sender(SEATS[1]);
+    ok(gov.veto(u(1), 1));
+    assert_eq!(ok(gov.proposal(u(1))).6, 1);
+}
+
+#[test]
+fn an_out_of_range_seat_is_refused_before_asking_membership() {
+    let (chain, mut gov) = executable_at_end(vec![ordinary_action()]);
+    // Even a membership that named a holder for seat 8 would not reach the header's executed
+    // flag (bit 240 = VETOES_SHIFT + 8): governance refuses every seat from 5 itself.
+    seat_is(&chain, 8, SEATS[0]);
+    chain.vm().set_sender(SEATS[0]);
+    for seat in [ADVISORY_BOARD_SEATS, 7, 8, u8::MAX] {
+        chain.mock.clear_made();
+        rejects(&chain, InvalidSeat { seat }.abi_encode(), || {
+            gov.veto(u(1), seat)
+        });
+        assert!(chain.mock.made().is_empty(), "seat {seat}");
+    }
+    // The same through the router; a seat word above uint8 does not decode.
+    let call = IGovernance::vetoCall {
+        proposalId: u(1),
+        seat: 5,
+    }
+    .abi_encode();
+    assert_eq!(
+        routed(&mut gov, &call),
+        Some(Err(InvalidSeat { seat: 5 }.abi_encode()))
+    );
+    let mut wide = call.clone();
+    wide[4 + 62] = 1;
+    assert_eq!(routed(&mut gov, &wide), Some(Err(Vec::new())));
+    assert_eq!(status_of(&gov, 1), status::TIMELOCKED);
+    assert_eq!(ok(gov.proposal(u(1))).6, 0);
 }
 
 /// A fresh setup with proposal 1 of `actions` accepted, at the end of its voting.
@@ -2134,7 +2325,13 @@ fn every_entrypoint_routes_as_declared() {
     // veto (a timelocked proposal), then execute with value.
     at(&chain, END);
     chain.vm().set_sender(SEATS[0]);
-    route(&mut gov, IGovernance::vetoCall { proposalId: id });
+    route(
+        &mut gov,
+        IGovernance::vetoCall {
+            proposalId: id,
+            seat: 0,
+        },
+    );
     assert_eq!(ok(gov.proposal(id)).6, 1);
     at(&chain, EXECUTABLE_AT);
     for (target, value, data) in &actions {
@@ -2265,7 +2462,11 @@ fn the_router_refuses_value_and_malformed_calldata() {
     for call in [
         IGovernance::lockCall { amountNxm: u(1) }.abi_encode(),
         IGovernance::proposalCountCall {}.abi_encode(),
-        IGovernance::vetoCall { proposalId: u(1) }.abi_encode(),
+        IGovernance::vetoCall {
+            proposalId: u(1),
+            seat: 0,
+        }
+        .abi_encode(),
     ] {
         assert_eq!(routed(&mut gov, &call), Some(Err(Vec::new())));
     }

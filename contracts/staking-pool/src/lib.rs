@@ -71,10 +71,11 @@
 //! 10^-10 NXM). Rather than let such a pool stop processing for good, an accumulator step that
 //! would pass 2^128 counts its rewards as `undistributed` instead.
 //!
-//! # Not here
-//! V2 blocks deposits and stake withdrawals while the *manager* is locked for a governance vote
-//! (the manager's voting power includes the pool's stake). That lock belongs to the governance
-//! issue: it needs the governance contract's lock state, and is not emulated here.
+//! # No manager vote lock
+//! V2 blocks deposits and stake withdrawals while the *manager* is locked for a governance vote,
+//! because V2's vote weight includes the pool's stake. Here a vote weighs only the NXM locked in
+//! the governance contract itself (`locked + 1 NXM`), so no staked NXM votes and no such lock
+//! is needed.
 //!
 //! # Roles
 //! The pool registry (`pool-registry`, where members create pools, and which keeps the pools'

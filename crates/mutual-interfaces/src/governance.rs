@@ -10,12 +10,12 @@
 //! proposal is special (≥ 75 %) when an action targets membership or governance itself, or
 //! changes a contract's trusted addresses or governance role; otherwise ordinary (> 50 %).
 //! Voting lasts 3 days, the quorum is 15 % of the supply, then a 1-day timelock in which 3
-//! advisory-board seats can veto; anyone executes, and a failing action reverts the execution
-//! with its index and revert data.
+//! distinct advisory-board seats can veto (each seat once per proposal, whoever holds it);
+//! anyone executes, and a failing action reverts the execution with its index and revert data.
 //!
 //! Roles:
 //! * **members**: `lock`, `unlock`, `propose`, `vote`;
-//! * **advisory-board seat holders**: `veto` (during the timelock);
+//! * **advisory-board seat holders**: `veto`, naming the seat they hold (during the timelock);
 //! * **anyone**: `execute`;
 //! * **the initializer** (the deployer, once): `initialize`; it holds nothing afterwards;
 //! * **governance itself** (through an executed proposal): `setProtocolContracts`.
@@ -26,6 +26,9 @@
 use alloy_sol_types::sol;
 
 pub use crate::common::{MathOverflow, NotAContract, NotMember, Unauthorized, ZeroAddress};
+/// `veto` names a seat membership does not have (the same error membership's
+/// `advisoryBoardSeat` reverts with).
+pub use crate::membership::InvalidSeat;
 
 /// A proposal's status, as `proposalStatus` reports it.
 pub mod status {
@@ -43,7 +46,8 @@ pub mod status {
     pub const EXECUTED: u8 = 5;
 }
 
-/// Advisory-board seats whose vetoes stop a proposal.
+/// Distinct advisory-board seats whose vetoes stop a proposal (each seat vetoes a proposal
+/// once, whoever holds it).
 pub const VETOES_TO_STOP: u8 = 3;
 
 crate::contract_interface! {
@@ -61,7 +65,9 @@ crate::contract_interface! {
         function vote(uint256 proposalId, bool support) external;
 
         // Advisory-board seat holders, during the timelock.
-        function veto(uint256 proposalId) external;
+        /// Vetoes `proposalId` as the holder of advisory-board seat `seat` (0 to 4; membership's
+        /// `advisoryBoardSeat(seat)` must be the caller); each seat once per proposal.
+        function veto(uint256 proposalId, uint8 seat) external;
 
         // Anyone. Carries out an executable proposal's actions in order (the ETH sent funds
         // their values).
@@ -73,7 +79,8 @@ crate::contract_interface! {
         function setProtocolContracts(address[] calldata protocolContracts) external;
 
         // Views.
-        /// `(proposer, startSecs, endSecs, forNxm, againstNxm, special, vetoes, supplyNxm)`.
+        /// `(proposer, startSecs, endSecs, forNxm, againstNxm, special, vetoes, supplyNxm)`;
+        /// `vetoes` counts the distinct seats that vetoed.
         function proposal(uint256 proposalId) external view returns (address, uint256, uint256, uint256, uint256, bool, uint8, uint256);
         /// One of [`status`]'s values; reverts for an unknown id.
         function proposalStatus(uint256 proposalId) external view returns (uint8);
@@ -107,8 +114,9 @@ sol! {
     event ProposalCreated(uint256 indexed proposalId, address indexed proposer, uint256 actionCount, bool special, uint256 endSecs, string descriptionUri);
     /// `voter` voted on `proposalId` with `weightNxm`.
     event VoteCast(uint256 indexed proposalId, address indexed voter, bool support, uint256 weightNxm);
-    /// Advisory-board member `seatHolder` vetoed `proposalId` (`vetoes` so far).
-    event ProposalVetoed(uint256 indexed proposalId, address indexed seatHolder, uint8 vetoes);
+    /// `seatHolder`, holding advisory-board seat `seat`, vetoed `proposalId` for that seat
+    /// (`vetoes` distinct seats so far).
+    event ProposalVetoed(uint256 indexed proposalId, uint8 seat, address indexed seatHolder, uint8 vetoes);
     /// `proposalId`'s actions were carried out.
     event ProposalExecuted(uint256 indexed proposalId, address indexed executor);
     /// The list of protocol contracts proposals may target was replaced by `count` entries,
@@ -157,9 +165,10 @@ sol! {
     /// `voter` already voted on `proposalId`.
     #[derive(Debug, PartialEq, Eq)]
     error AlreadyVoted(uint256 proposalId, address voter);
-    /// `seatHolder` already vetoed `proposalId`.
+    /// Advisory-board seat `seat` already vetoed `proposalId` (under this holder or an earlier
+    /// one: a seat vetoes once per proposal).
     #[derive(Debug, PartialEq, Eq)]
-    error AlreadyVetoed(uint256 proposalId, address seatHolder);
+    error AlreadyVetoed(uint256 proposalId, uint8 seat);
     /// Action `index` reverted with `revertData`.
     #[derive(Debug, PartialEq, Eq)]
     error ActionFailed(uint256 index, bytes revertData);

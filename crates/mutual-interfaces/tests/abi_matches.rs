@@ -371,6 +371,7 @@ fn contracts() -> Vec<Contract> {
                     InsufficientLocked,
                     InvalidDayLength,
                     InvalidProposalStatus,
+                    InvalidSeat,
                     MathOverflow,
                     NoActions,
                     NotAContract,

@@ -556,7 +556,15 @@ fn underwriting(
             tx.outcome.gas_used,
         );
     }
-    claim_and_proposal(node, protocol, config, bob, stella, cover_id, amount / U256::from(2))?;
+    claim_and_proposal(
+        node,
+        protocol,
+        config,
+        bob,
+        stella,
+        cover_id,
+        amount / U256::from(2),
+    )?;
     if !pass_time(node, 56 * day)? {
         return Ok(());
     }
@@ -641,14 +649,24 @@ fn claim_and_proposal(
         &IAssessment::stakeCall { amountNxm: stake },
     )?;
     step(
-        &format!("the founder stakes {} NXM as an assessor", fmt_tokens(stake, 0)),
+        &format!(
+            "the founder stakes {} NXM as an assessor",
+            fmt_tokens(stake, 0)
+        ),
         tx.outcome.gas_used,
     );
     let vote = IAssessment::castVoteCall {
         assessmentId: assessment_id,
         accept: true,
     };
-    let tx = send(node, "castVote", founder, protocol.assessment, U256::ZERO, &vote)?;
+    let tx = send(
+        node,
+        "castVote",
+        founder,
+        protocol.assessment,
+        U256::ZERO,
+        &vote,
+    )?;
     step(
         "the founder accepts (the first vote opens a 3-day poll)",
         tx.outcome.gas_used,
@@ -659,7 +677,14 @@ fn claim_and_proposal(
     }
     let bob_before = node.balance(bob);
     let redeem = IClaims::redeemClaimPayoutCall { claimId: claim_id };
-    let tx = send(node, "redeemClaimPayout", bob, protocol.claims, U256::ZERO, &redeem)?;
+    let tx = send(
+        node,
+        "redeemClaimPayout",
+        bob,
+        protocol.claims,
+        U256::ZERO,
+        &redeem,
+    )?;
     let received = node.balance(bob) + tx.outcome.fee_wei - bob_before;
     step(
         &format!(
@@ -702,7 +727,10 @@ fn claim_and_proposal(
         &IGovernance::lockCall { amountNxm: lock },
     )?;
     step(
-        &format!("the founder locks {} NXM in governance", fmt_tokens(lock, 0)),
+        &format!(
+            "the founder locks {} NXM in governance",
+            fmt_tokens(lock, 0)
+        ),
         tx.outcome.gas_used,
     );
     let seat = IMembership::setAdvisoryBoardSeatCall {
@@ -710,14 +738,17 @@ fn claim_and_proposal(
         account: stella,
     };
     let propose = IGovernance::proposeCall {
-        actions: vec![(
-            protocol.membership,
-            U256::ZERO,
-            seat.abi_encode().into(),
-        )],
+        actions: vec![(protocol.membership, U256::ZERO, seat.abi_encode().into())],
         descriptionUri: "ipfs://seat-stella".into(),
     };
-    let tx = send(node, "propose", founder, protocol.governance, U256::ZERO, &propose)?;
+    let tx = send(
+        node,
+        "propose",
+        founder,
+        protocol.governance,
+        U256::ZERO,
+        &propose,
+    )?;
     let proposal_id = tx.value;
     step(
         &format!("the founder proposes #{proposal_id}: stella takes advisory-board seat 0"),
@@ -727,7 +758,14 @@ fn claim_and_proposal(
         proposalId: proposal_id,
         support: true,
     };
-    let tx = send(node, "vote", founder, protocol.governance, U256::ZERO, &vote)?;
+    let tx = send(
+        node,
+        "vote",
+        founder,
+        protocol.governance,
+        U256::ZERO,
+        &vote,
+    )?;
     step(
         "the founder votes for it (a special resolution: weight uncapped)",
         tx.outcome.gas_used,
@@ -739,7 +777,14 @@ fn claim_and_proposal(
     let execute = IGovernance::executeCall {
         proposalId: proposal_id,
     };
-    let tx = send(node, "execute", bob, protocol.governance, U256::ZERO, &execute)?;
+    let tx = send(
+        node,
+        "execute",
+        bob,
+        protocol.governance,
+        U256::ZERO,
+        &execute,
+    )?;
     let seated = view(
         node,
         "membership.advisoryBoardSeat",

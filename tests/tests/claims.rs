@@ -380,19 +380,21 @@ fn fraud_is_undone_by_a_governance_proposal() {
     // are half of the 1 000 voted); the poll then ends 3.5 days in, its cooldown 4.5 days in.
     c.w.advance_time(3 * DAY - 12 * 3_600);
     c.vote(dan, assessment_id, false);
-    assert_eq!(c.poll(assessment_id)._0, tokens(1_000), "alice's accept counts");
+    assert_eq!(
+        c.poll(assessment_id)._0,
+        tokens(1_000),
+        "alice's accept counts"
+    );
 
     // The proposal's voting (3 days) and timelock (1 day) end inside the claim's cooldown.
-    let timelock_end = c
-        .w
-        .view(
+    let timelock_end =
+        c.w.view(
             governance,
             &IGovernance::proposalCall {
                 proposalId: proposal_id,
             },
         )
-        ._2
-        + U256::from(DAY);
+        ._2 + U256::from(DAY);
     let now = c.w.timestamp();
     c.w.advance_time(timelock_end.to::<u64>() - now);
     assert_eq!(c.status(claim_id), status::COOLDOWN);
@@ -412,13 +414,15 @@ fn fraud_is_undone_by_a_governance_proposal() {
     let poll = c.poll(assessment_id);
     assert_eq!((poll._0, poll._1), (U256::ZERO, tokens(500)));
     let executed_at = c.w.timestamp();
-    assert!(poll._3 >= U256::from(executed_at + DAY), "the end moves a day ahead");
+    assert!(
+        poll._3 >= U256::from(executed_at + DAY),
+        "the end moves a day ahead"
+    );
     assert_eq!(c.status(claim_id), status::VOTING);
     // 400 NXM of her stake are burned and her rewards forfeited.
-    let stake = c
-        .w
-        .view(assessment, &IAssessment::assessorCall { assessor: alice })
-        ._0;
+    let stake =
+        c.w.view(assessment, &IAssessment::assessorCall { assessor: alice })
+            ._0;
     assert_eq!(stake, tokens(600));
     let supply_after = c.w.view(token, &INxmToken::totalSupplyCall {});
     assert_eq!(supply_before - supply_after, tokens(400));

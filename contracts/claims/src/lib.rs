@@ -838,7 +838,11 @@ impl Claims {
             4,
         )?;
         let (original, _) = cover_records::links(word_at(&answer, 3));
-        let chain_id = if original.is_zero() { cover_id } else { original };
+        let chain_id = if original.is_zero() {
+            cover_id
+        } else {
+            original
+        };
         Ok((CoverRecord::decode(word_at(&answer, 2)), chain_id))
     }
 

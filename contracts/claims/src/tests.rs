@@ -1146,7 +1146,11 @@ fn an_edit_shares_its_original_covers_live_claim() {
     mock_poll(&host, 2, false, POLL_END + 4 * DAY);
     assert_eq!(submit(&host, &mut claims, 6, eth(10), deposit), Ok(u(2)));
     assert_eq!(claims.latest_claim(u(ETH_COVER)), u(2));
-    assert_eq!(claims.latest_claim(u(6)), U256::ZERO, "keyed on the original");
+    assert_eq!(
+        claims.latest_claim(u(6)),
+        U256::ZERO,
+        "keyed on the original"
+    );
     // And the original cover (still in its grace period) waits for it in turn.
     assert_reverts(
         &host,

@@ -35,6 +35,8 @@ interface IStakingPool {
 
     function manager(uint256 pool_id) external view returns (address);
 
+    function hasMemberState(address member) external view returns (bool);
+
     function trancheStakes(uint256 pool_id) external view returns (uint256, uint256[8] memory);
 
     function tokenPool(uint256 token_id) external view returns (uint256);

@@ -895,6 +895,18 @@ pub fn deploy(
             OnChain::StateHolder(governance),
         ),
         (
+            "membership.registerStateHolder(staking-pool)",
+            gov,
+            membership,
+            IMembership::registerStateHolderCall {
+                holder: staking_pool,
+            }
+            .abi_encode()
+            .into(),
+            U256::ZERO,
+            OnChain::StateHolder(staking_pool),
+        ),
+        (
             "governance.initialize",
             gov,
             governance,

@@ -286,6 +286,21 @@ impl World {
         }
     }
 
+    /// `member`'s `leave()`.
+    pub fn leave_tx(&mut self, member: Address) -> Outcome {
+        let membership = self.protocol.membership;
+        self.send(member, membership, U256::ZERO, &IMembership::leaveCall {})
+    }
+
+    /// `member`'s `switchMembership(new_address)`.
+    pub fn switch_tx(&mut self, member: Address, new_address: Address) -> Outcome {
+        let membership = self.protocol.membership;
+        let call = IMembership::switchMembershipCall {
+            newAddress: new_address,
+        };
+        self.send(member, membership, U256::ZERO, &call)
+    }
+
     /// A transfer of `nxm` NXM from `from` to `to`.
     pub fn transfer_tx(&mut self, from: Address, to: Address, nxm: U256) -> Outcome {
         let call = INxmToken::transferCall { to, amountNxm: nxm };

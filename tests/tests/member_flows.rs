@@ -1,7 +1,7 @@
 //! Member flows on the devnode over the contracts' real WASM: join → sweep the fees → buy through
 //! the RAMM → transfer → sell → leave, and the adversarial paths across contracts (replayed
 //! approvals, a refused fee sweep, non-member receivers, the emergency pause, switching
-//! addresses).
+//! addresses, stakers and pool managers held back by the staking pool).
 
 use alloy_primitives::U256;
 use alloy_sol_types::{SolCall, SolError};
@@ -10,7 +10,9 @@ use mutual_interfaces::{
     capital_pool,
     membership::{self, abi::IMembership, DEFAULT_JOINING_FEE_ETH},
     nxm_token,
+    position_nft::abi::IPositionNft,
     ramm::{self, abi::IRamm},
+    staking_pool::abi::IStakingPool,
 };
 use protocol_e2e::{logged, reverted_with, World};
 
@@ -119,20 +121,10 @@ fn member_session_join_buy_transfer_sell_leave() {
 
     // Alice cannot leave while holding NXM; after selling it all she can.
     let rest = bought - tokens(500);
-    let leave = w.send(
-        alice,
-        membership_address,
-        U256::ZERO,
-        &IMembership::leaveCall {},
-    );
+    let leave = w.leave_tx(alice);
     reverted_with(&leave, membership::NxmBalanceNotZero { balanceNxm: rest });
     w.sell(alice, rest);
-    let leave = w.send(
-        alice,
-        membership_address,
-        U256::ZERO,
-        &IMembership::leaveCall {},
-    );
+    let leave = w.leave_tx(alice);
     assert!(leave.status, "{}", leave.return_data);
     assert_eq!(
         w.nxm_supply(),
@@ -174,12 +166,7 @@ fn approvals_work_once_and_only_for_their_member() {
     reverted_with(&replay, membership::AlreadyMember { account: alice });
     // Alice leaves; neither the old approval nor a fresh one lets the address back in (an
     // address joins once: allowances and permit nonces it left behind stay dead).
-    let leave = w.send(
-        alice,
-        membership_address,
-        U256::ZERO,
-        &IMembership::leaveCall {},
-    );
+    let leave = w.leave_tx(alice);
     assert!(leave.status, "{}", leave.return_data);
     let replay = w.send(
         alice,
@@ -384,21 +371,9 @@ fn switching_moves_membership_and_nxm() {
     w.join(alice);
     w.join(bob);
     let bought = w.buy(alice, tokens(20));
-    let to_member = w.send(
-        alice,
-        w.protocol.membership,
-        U256::ZERO,
-        &IMembership::switchMembershipCall { newAddress: bob },
-    );
+    let to_member = w.switch_tx(alice, bob);
     reverted_with(&to_member, membership::AlreadyMember { account: bob });
-    let switched = w.send(
-        alice,
-        w.protocol.membership,
-        U256::ZERO,
-        &IMembership::switchMembershipCall {
-            newAddress: alice_new,
-        },
-    );
+    let switched = w.switch_tx(alice, alice_new);
     assert!(switched.status, "{}", switched.return_data);
     assert_eq!(w.nxm_balance(alice_new), bought);
     assert_eq!(w.nxm_balance(alice), U256::ZERO);
@@ -409,16 +384,69 @@ fn switching_moves_membership_and_nxm() {
     let membership_address = w.protocol.membership;
     let rejoin = w.join_tx(alice);
     reverted_with(&rejoin, membership::FormerMember { account: alice });
-    let switch_back = w.send(
-        alice_new,
-        membership_address,
-        U256::ZERO,
-        &IMembership::switchMembershipCall { newAddress: alice },
-    );
+    let switch_back = w.switch_tx(alice_new, alice);
     reverted_with(&switch_back, membership::FormerMember { account: alice });
     let id = w.view(
         membership_address,
         &IMembership::memberIdCall { account: alice_new },
     );
     assert_eq!(id, 2, "the member id moves with the membership");
+}
+
+#[test]
+fn stakers_and_pool_managers_cannot_leave_or_switch() {
+    let mut w = World::new(tokens(20_000));
+    let (manager, staker, plain) = (w.account("mark"), w.account("stella"), w.account("paul"));
+    let staker_new = w.account("stella-new");
+    for member in [manager, staker, plain] {
+        w.join(member);
+    }
+    let founder = w.config.founder.address();
+    let gift = w.transfer_tx(founder, staker, tokens(1_000));
+    assert!(gift.status, "{}", gift.return_data);
+    let (pool, _) = w.create_pool(manager, false, 10, 20, &[(0, 100, 200)]);
+    let tranche = w.current_tranche() + 1;
+    // Stella stakes all her NXM: she holds a stake NFT and no NXM.
+    let (position, _) = w.deposit(staker, pool, tokens(1_000), tranche);
+    assert_eq!(w.nxm_balance(staker), U256::ZERO);
+    let staking = w.protocol.staking_pool;
+    for (member, held) in [(manager, true), (staker, true), (plain, false)] {
+        let answer = w.view(staking, &IStakingPool::hasMemberStateCall { member });
+        assert_eq!(answer, held, "hasMemberState({member})");
+    }
+    // Neither the manager nor the staker may leave, nor the staker switch: the staking pool is
+    // the holder named.
+    let held = membership::MemberStateHeld { holder: staking };
+    for member in [manager, staker] {
+        let leave = w.leave_tx(member);
+        reverted_with(&leave, held.clone());
+    }
+    let switch = w.switch_tx(staker, staker_new);
+    reverted_with(&switch, held);
+    // A member with no stake leaves (every state holder asked, the staking pool last).
+    let leave = w.leave_tx(plain);
+    assert!(leave.status, "{}", leave.return_data);
+    println!(
+        "leave (4 member-state holders asked): {} gas",
+        leave.gas_used
+    );
+    // Once the staker has moved her position to another member, she may go.
+    let nft = w.protocol.stake_nft;
+    let moved = w.send(
+        staker,
+        nft,
+        U256::ZERO,
+        &IPositionNft::transferFromCall {
+            from: staker,
+            to: manager,
+            tokenId: position,
+        },
+    );
+    assert!(moved.status, "{}", moved.return_data);
+    let switch = w.switch_tx(staker, staker_new);
+    assert!(switch.status, "{}", switch.return_data);
+    println!(
+        "switch (4 member-state holders asked): {} gas",
+        switch.gas_used
+    );
 }

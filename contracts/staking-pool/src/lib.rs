@@ -21,7 +21,9 @@
 //! * per 28-day bucket: the reward rate that stops when the bucket starts (`cut`);
 //! * per position (token of the stake `position-nft`, tranche): its shares (a position's stake
 //!   and reward shares are equal: V2 removed the tranche bonus in 2.8), its last accumulator and
-//!   its pending rewards; per token, its pool.
+//!   its pending rewards; per token, its pool;
+//! * per manager: the number of pools it manages (written by `registerPool`), for
+//!   membership's question.
 //!
 //! # Rules
 //! * **Shares.** A deposit of `a` gets `sqrt(a)` stake shares in an empty pool, else
@@ -77,6 +79,16 @@
 //! the governance contract itself (`locked + 1 NXM`), so no staked NXM votes and no such lock
 //! is needed.
 //!
+//! # Member state
+//! Membership asks [`StakingPool::has_member_state`] before a member leaves or switches address
+//! and refuses while it answers `true`: while the member manages a pool (V2's leave requires
+//! that), or owns a stake position (the stake NFT's `balanceOf`), since stake and rewards are
+//! paid to a position's owner only while it is a member. V2 lets a leaving member keep its stake
+//! NFTs, which then cannot be paid until they are moved to a member; here the member moves them
+//! first (any receiver may hold them), or stays. A position withdrawn in full is still a token
+//! and still counts. No entrypoint changes a pool's manager (V2's switch moves it to the new
+//! address), so a pool's manager can neither leave nor switch.
+//!
 //! # Roles
 //! The pool registry (`pool-registry`, where members create pools, and which keeps the pools'
 //! metadata) registers pools; members deposit; owners or approved operators of a position
@@ -101,7 +113,8 @@ use mutual_interfaces::{
         mintCall as nxmMintCall, operatorBurnCall, operatorTransferCall, transferCall,
     },
     position_nft::abi::IPositionNft::{
-        isApprovedOrOwnerCall, mintCall as positionMintCall, ownerOfCall,
+        balanceOfCall as nftBalanceOfCall, isApprovedOrOwnerCall, mintCall as positionMintCall,
+        ownerOfCall,
     },
     staking_pool::{
         ActiveStakeUpdated, BucketExpired, ContractsSet, DepositExtended, ExpirationsPending,
@@ -118,14 +131,13 @@ use mutual_interfaces::{
 };
 use mutual_math::{staking as math, MathError};
 use staking_records::{
-    narrow, settle, slot, word_of, Config, Overflow, PoolState, Records, Step, H_COVER,
-    H_GOVERNANCE, H_NXM_TOKEN, H_POOL_COUNT, H_POOL_REGISTRY, H_STAKE_NFT, H_STAKING_PRODUCTS,
-    K_CUT, K_EXPIRY, K_FEE, K_HEADER, K_PENDING, K_POOL, K_POSITION, K_REWARDS, K_SHARES, K_STAKE,
-    K_TOKEN_POOLS, K_TRANCHE, K_UNDISTRIBUTED,
+    manager_slot, narrow, settle, slot, word_of, Config, Overflow, PoolState, Records, Step,
+    H_COVER, H_GOVERNANCE, H_NXM_TOKEN, H_POOL_COUNT, H_POOL_REGISTRY, H_STAKE_NFT,
+    H_STAKING_PRODUCTS, K_CUT, K_EXPIRY, K_FEE, K_HEADER, K_PENDING, K_POOL, K_POSITION, K_REWARDS,
+    K_SHARES, K_STAKE, K_TOKEN_POOLS, K_TRANCHE, K_UNDISTRIBUTED,
 };
 pub use staking_records::{BUCKET_DAYS, MAX_ACTIVE_TRANCHES, TRANCHE_DAYS};
 use stylus_sdk::{
-    call::RawCall,
     prelude::*,
     storage::{StorageMap, StorageU256},
 };
@@ -168,14 +180,16 @@ abi_words::revert_data! {
 type E = StakingPoolError;
 
 /// The staking pools' storage: one map of words, keyed by [`slot`] (`kind`, `a`, `b`): the
-/// header (roles and trusted contracts) and every pool's data. Most words hold two 128-bit
-/// halves (`low | high << 128`).
+/// header (roles and trusted contracts) and every pool's data; and by [`manager_slot`] each
+/// manager's pool count. Most words hold two 128-bit halves (`low | high << 128`).
 #[storage]
 #[entrypoint]
 pub struct StakingPool {
     /// Every word (see the `K_*` kinds).
     words: StorageMap<U256, StorageU256>,
 }
+
+abi_words::raw_calls!(StakingPool, StakingPoolError);
 
 /// The pool's views of its own words (the layout, the walk and the position values live in
 /// `staking_records`, shared with the staking viewer).
@@ -292,7 +306,10 @@ impl StakingPool {
                 destination
             };
             let data = encode(&positionMintCall::SELECTOR, &[address_word(to)]);
-            let minted = word_at(&self.call_out(self.contract(H_STAKE_NFT), data, 1)?, 0);
+            let minted = word_at(
+                &self.call_out(self.contract(H_STAKE_NFT), U256::ZERO, &data, 1)?,
+                0,
+            );
             // Token ids are sequential from 1: one beyond 64 bits is not ours.
             let minted = u64::try_from(minted).map_err(|_| overflow())?;
             self.set_token_pool(minted, config.pool);
@@ -566,7 +583,7 @@ impl StakingPool {
         ];
         words.extend_from_slice(&stakes);
         let data = encode(&allocateCall::SELECTOR, &words);
-        let answer = self.call_out(self.contract(H_STAKING_PRODUCTS), data, 2)?;
+        let answer = self.call_out(self.contract(H_STAKING_PRODUCTS), U256::ZERO, &data, 2)?;
         let (premium_nxm, allocation_id) = (word_at(&answer, 0), word_at(&answer, 1));
         let now = self.now();
         let (rate, end, bucket) = self.stream(premium_nxm, now, period_secs, grace_period_secs)?;
@@ -587,7 +604,7 @@ impl StakingPool {
                 &nxmMintCall::SELECTOR,
                 &[address_word(this), U256::from(minted)],
             );
-            self.call_out(self.contract(H_NXM_TOKEN), data, 0)?;
+            self.call_out(self.contract(H_NXM_TOKEN), U256::ZERO, &data, 0)?;
         }
         Ok((premium_nxm, allocation_id))
     }
@@ -772,6 +789,24 @@ impl StakingPool {
         }
     }
 
+    /// Membership's question: whether `member` manages a pool or owns a stake position (asked
+    /// of the stake NFT: `balanceOf`; none before the contracts are set).
+    ///
+    /// # Errors
+    /// The stake NFT's revert, passed on; an empty revert for a short answer.
+    #[inline(always)]
+    pub fn has_member_state(&self, member: Address) -> Result<bool, E> {
+        if !self.read(manager_slot(member)).is_zero() {
+            return Ok(true);
+        }
+        let nft = self.contract(H_STAKE_NFT);
+        if nft.is_zero() {
+            return Ok(false);
+        }
+        let data = encode(&nftBalanceOfCall::SELECTOR, &[address_word(member)]);
+        Ok(!word_at(&self.view_call(nft, &data, 1)?, 0).is_zero())
+    }
+
     /// `(firstActiveTrancheId, stake of each of the 8 open tranches from it)` as of now.
     ///
     /// # Errors
@@ -882,6 +917,10 @@ impl StakingPool {
         };
         self.set_config(&config);
         self.set_pair(K_REWARDS, pool, 0, 0, self.now().into());
+        // Below 2^32 pools: the count cannot wrap.
+        let managed = manager_slot(manager);
+        self.words
+            .insert(managed, self.read(managed) + U256::from(1u8));
         let pool_id = U256::from(pool);
         // initializeProducts(poolId, (uint256,uint256,uint256)[]): the array's offset, length
         // and elements follow the pool id.
@@ -890,7 +929,7 @@ impl StakingPool {
             &[pool_id, U256::from(64u8), U256::from(count)],
         );
         data.extend_from_slice(products);
-        self.call_out(self.contract(H_STAKING_PRODUCTS), data, 0)?;
+        self.call_out(self.contract(H_STAKING_PRODUCTS), U256::ZERO, &data, 0)?;
         Ok(pool_id)
     }
 
@@ -920,7 +959,7 @@ impl StakingPool {
                 return Err(wrong_pool(token_id, token_pool, pool_id));
             }
             let data = encode(&ownerOfCall::SELECTOR, &[token_id]);
-            let owner = word_at(&self.view_call(self.contract(H_STAKE_NFT), data, 1)?, 0);
+            let owner = word_at(&self.view_call(self.contract(H_STAKE_NFT), &data, 1)?, 0);
             let owner = Address::from_word(owner.into());
             if owner != caller && !self.is_approved(caller, token_id)? {
                 return Err(not_approved(caller, token_id));
@@ -977,7 +1016,7 @@ impl StakingPool {
                 &transferCall::SELECTOR,
                 &[address_word(recipient), U256::from(total)],
             );
-            self.call_out(self.contract(H_NXM_TOKEN), data, 0)?;
+            self.call_out(self.contract(H_NXM_TOKEN), U256::ZERO, &data, 0)?;
         }
         Ok((U256::from(total_stake), U256::from(total_rewards)))
     }
@@ -1308,7 +1347,7 @@ impl StakingPool {
             &operatorTransferCall::SELECTOR,
             &[address_word(from), address_word(this), amount],
         );
-        self.call_out(self.contract(H_NXM_TOKEN), data, 0)?;
+        self.call_out(self.contract(H_NXM_TOKEN), U256::ZERO, &data, 0)?;
         Ok(())
     }
 
@@ -1319,14 +1358,14 @@ impl StakingPool {
             &operatorBurnCall::SELECTOR,
             &[address_word(this), U256::from(amount)],
         );
-        self.call_out(self.contract(H_NXM_TOKEN), data, 0)?;
+        self.call_out(self.contract(H_NXM_TOKEN), U256::ZERO, &data, 0)?;
         Ok(())
     }
 
     /// Frees `amount` of allocation `allocation_id` in the staking products.
     fn deallocate(&mut self, pool_id: U256, allocation_id: U256, amount: U256) -> Result<(), E> {
         let data = encode(&deallocateCall::SELECTOR, &[pool_id, allocation_id, amount]);
-        self.call_out(self.contract(H_STAKING_PRODUCTS), data, 0)?;
+        self.call_out(self.contract(H_STAKING_PRODUCTS), U256::ZERO, &data, 0)?;
         Ok(())
     }
 
@@ -1336,35 +1375,7 @@ impl StakingPool {
             &isApprovedOrOwnerCall::SELECTOR,
             &[address_word(spender), token_id],
         );
-        Ok(!word_at(&self.view_call(self.contract(H_STAKE_NFT), data, 1)?, 0).is_zero())
-    }
-
-    /// Calls `to` with `data`; returns its answer, which must hold at least `words` words (an
-    /// empty revert otherwise: a trusted contract that does not implement the interface). The
-    /// callee's revert data is passed on.
-    #[inline(never)]
-    fn call_out(&mut self, to: Address, data: Vec<u8>, words: usize) -> Result<Vec<u8>, E> {
-        // SAFETY: no storage reference lives across the call, and the cache is flushed and
-        // cleared first (what the SDK's safe `call` does).
-        let answer = unsafe {
-            RawCall::new(self.vm())
-                .clear_storage_cache()
-                .call(to, &data)
-        };
-        at_least(answer.map_err(StakingPoolError)?, words)
-    }
-
-    /// A static call to `to`; returns its answer, which must hold at least `words` words.
-    #[inline(never)]
-    fn view_call(&self, to: Address, data: Vec<u8>, words: usize) -> Result<Vec<u8>, E> {
-        // SAFETY: a static call cannot change this contract's storage; the cache is flushed
-        // first (what the SDK's safe `static_call` does).
-        let answer = unsafe {
-            RawCall::new_static(self.vm())
-                .flush_storage_cache()
-                .call(to, &data)
-        };
-        at_least(answer.map_err(StakingPoolError)?, words)
+        Ok(!word_at(&self.view_call(self.contract(H_STAKE_NFT), &data, 1)?, 0).is_zero())
     }
 
     fn log_active_stake(&self, pool: u64, state: &PoolState) {
@@ -1398,14 +1409,6 @@ fn fail<T>(selector: [u8; 4], args: &[U256]) -> Result<T, E> {
 #[inline(never)]
 fn err(selector: [u8; 4], args: &[U256]) -> E {
     StakingPoolError(encode(&selector, args))
-}
-
-/// `data` if it holds at least `words` words, else an empty revert.
-fn at_least(data: Vec<u8>, words: usize) -> Result<Vec<u8>, E> {
-    if data.len() < 32 * words {
-        return Err(StakingPoolError(Vec::new()));
-    }
-    Ok(data)
 }
 
 /// The manager's fee shares for `shares` at `fee` %: `floor(shares·fee/(100−fee))`.

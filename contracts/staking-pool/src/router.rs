@@ -99,6 +99,7 @@ fn dispatch(
     const SET_GOVERNANCE: u32 = selector(setGovernanceCall::SELECTOR);
     const POOL_COUNT: u32 = selector(poolCountCall::SELECTOR);
     const MANAGER: u32 = selector(managerCall::SELECTOR);
+    const HAS_MEMBER_STATE: u32 = selector(hasMemberStateCall::SELECTOR);
     const TRANCHE_STAKES: u32 = selector(trancheStakesCall::SELECTOR);
     const TOKEN_POOL: u32 = selector(tokenPoolCall::SELECTOR);
     const WORDS: u32 = selector(wordsCall::SELECTOR);
@@ -221,6 +222,11 @@ fn dispatch(
         MANAGER => {
             a.need(1)?;
             encode(&[], &[address_word(pool.manager(a.word(0)))])
+        }
+        HAS_MEMBER_STATE => {
+            a.need(1)?;
+            let held = pool.has_member_state(address(a.word(0))?)?;
+            encode(&[], &[U256::from(u8::from(held))])
         }
         TRANCHE_STAKES => {
             a.need(1)?;

@@ -653,6 +653,70 @@ fn views_of_a_missing_pool() {
     assert_eq!(sp.token_pool(U256::MAX), U256::ZERO);
 }
 
+// ----- member state (membership's question) -----
+
+/// `balanceOf(member)` of the stake NFT.
+fn balance_of(member: Address) -> Vec<u8> {
+    IPositionNft::balanceOfCall { owner: member }.abi_encode()
+}
+
+#[test]
+fn a_pools_manager_holds_member_state() {
+    let (vm, mut sp) = setup();
+    vm.mock_static_call(NFT, balance_of(MANAGER), Ok(word(U256::ZERO)));
+    assert!(!ok(sp.has_member_state(MANAGER)));
+    create(&vm, &mut sp, MANAGER, false, 10, 20);
+    // A manager is answered from its count word: the NFT is not asked (its mock would revert).
+    vm.mock_static_call(NFT, balance_of(MANAGER), Err(vec![0xaa]));
+    assert!(ok(sp.has_member_state(MANAGER)));
+    assert_eq!(sp.read(manager_slot(MANAGER)), u(1));
+    create(&vm, &mut sp, MANAGER, true, 0, 0);
+    assert_eq!(sp.read(manager_slot(MANAGER)), u(2));
+    // The count word is apart from every `(kind, a, b)` word.
+    assert_eq!(
+        manager_slot(MANAGER) >> 248,
+        U256::from(staking_records::K_MANAGED)
+    );
+    assert_eq!(
+        sp.read(slot(K_POOL, 1, 0)),
+        sp.pool_config(u(1)).unwrap().word()
+    );
+    // Another pool's manager is not this one.
+    vm.mock_static_call(NFT, balance_of(ALICE), Ok(word(U256::ZERO)));
+    assert!(!ok(sp.has_member_state(ALICE)));
+}
+
+#[test]
+fn a_stake_positions_owner_holds_member_state() {
+    let (vm, mut sp) = with_pool();
+    deposit(&vm, &mut sp, ALICE, u(1), nxm(81), T0, 1);
+    // The stake NFT is asked exactly `balanceOf(ALICE)` (its revert passes on)…
+    vm.mock_static_call(NFT, balance_of(ALICE), Err(vec![0xbb]));
+    assert_eq!(revert(sp.has_member_state(ALICE)), vec![0xbb]);
+    // …and any balance is state held, whatever the position is worth.
+    for balance in [1u128, 2, u128::MAX] {
+        vm.mock_static_call(NFT, balance_of(ALICE), Ok(word(u(balance))));
+        assert!(ok(sp.has_member_state(ALICE)));
+    }
+    // A short answer is an empty revert.
+    vm.mock_static_call(NFT, balance_of(ALICE), Ok(Vec::new()));
+    assert_eq!(revert(sp.has_member_state(ALICE)), Vec::<u8>::new());
+}
+
+#[test]
+fn neither_manager_nor_staker_holds_no_member_state() {
+    let (vm, mut sp) = with_pool();
+    deposit(&vm, &mut sp, ALICE, u(1), nxm(81), T0, 1);
+    vm.mock_static_call(NFT, balance_of(BOB), Ok(word(U256::ZERO)));
+    assert!(!ok(sp.has_member_state(BOB)));
+    // Before `setContracts` there is no stake NFT to ask, and no position: nothing is held.
+    let vm = TestVM::default();
+    let mut sp = StakingPool::from(&vm);
+    ok(sp.constructor(GOVERNANCE, DAY));
+    answer(&vm, word(u(1)));
+    assert!(!ok(sp.has_member_state(BOB)));
+}
+
 // ----- deposits -----
 
 #[test]
@@ -2479,7 +2543,7 @@ fn routes_every_declared_selector() {
             "selector {selector:02x?} is not implemented"
         );
     }
-    assert_eq!(IStakingPoolCalls::SELECTORS.len(), 19);
+    assert_eq!(IStakingPoolCalls::SELECTORS.len(), 20);
 }
 
 /// Routes `call` (encoded by alloy from the declared interface) through the contract's router;
@@ -2632,6 +2696,21 @@ fn every_entrypoint_routes_as_declared() {
         route(&mut sp, IStakingPool::managerCall { poolId: u(1) }),
         MANAGER
     );
+    // hasMemberState: an address in, a bool out.
+    assert!(route(
+        &mut sp,
+        IStakingPool::hasMemberStateCall { member: MANAGER }
+    ));
+    answer(&vm, word(U256::ZERO));
+    assert!(!route(
+        &mut sp,
+        IStakingPool::hasMemberStateCall { member: STRANGER }
+    ));
+    answer(&vm, word(u(1)));
+    assert!(route(
+        &mut sp,
+        IStakingPool::hasMemberStateCall { member: STRANGER }
+    ));
     let stakes = route(&mut sp, IStakingPool::trancheStakesCall { poolId: u(1) });
     assert_eq!((stakes._0, stakes._1), ok(sp.tranche_stakes(u(1))));
     at(&vm, TRANCHE);

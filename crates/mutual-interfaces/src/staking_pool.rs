@@ -18,7 +18,8 @@
 //! * **a pool's manager**: `setPoolFee`, `setPoolPrivacy`;
 //! * **the pool registry**: `registerPool` (for a member's `IPoolRegistry.createPool`);
 //! * **the cover contract**: `requestAllocation`, `requestDeallocation`, `burnStake`;
-//! * **anyone**: `processExpirations`;
+//! * **anyone**: `processExpirations`; membership asks `hasMemberState` before a leave or a
+//!   switch (a pool's manager or a position's owner can do neither);
 //! * **governance**: `setContracts`, `setGovernance`.
 
 // `requestAllocation`, `requestDeallocation` and `withdraw` have more than seven parameters
@@ -72,6 +73,9 @@ crate::contract_interface! {
         // tranches and positions are the staking viewer's (`staking_viewer`).
         function poolCount() external view returns (uint256);
         function manager(uint256 poolId) external view returns (address);
+        /// Membership's question (`IMemberStateHolder`): whether `member` manages a pool or
+        /// owns a stake position (the stake NFT's `balanceOf`).
+        function hasMemberState(address member) external view returns (bool);
         /// `(firstActiveTrancheId, stake of each of the 8 tranches from it)`, as after processing expirations.
         function trancheStakes(uint256 poolId) external view returns (uint256, uint256[8] memory);
         /// The pool of a position (0: no such position).

@@ -73,12 +73,23 @@ pub const K_PENDING: u8 = 12;
 /// Tokens `8a..8a+7`: their pool ids, in 32-bit lanes (token ids are sequential: seven of eight
 /// new tokens write an existing word).
 pub const K_TOKEN_POOLS: u8 = 13;
+/// Manager `m` (keyed by address, [`manager_slot`], not by `(a, b)`): the number of pools it
+/// manages | 0. Written when a pool is registered; membership's `hasMemberState` reads it.
+pub const K_MANAGED: u8 = 14;
 
 /// The key of word `(kind, a, b)`: `kind` in the top byte, `a` (a pool id, a token id or a
 /// token-pool word index) in bits 64..128, `b` (a tranche or bucket id, or an index) in the
 /// low 64 bits.
 pub fn slot(kind: u8, a: u64, b: u64) -> U256 {
     U256::from_limbs([b, a, 0, u64::from(kind) << 56])
+}
+
+/// The key of manager `manager`'s [`K_MANAGED`] word: the kind in the top byte, the address in
+/// the low 160 bits (apart from every `(kind, a, b)` key by its kind byte).
+pub fn manager_slot(manager: Address) -> U256 {
+    let mut limbs = U256::from_be_bytes(manager.into_word().0).into_limbs();
+    limbs[3] = u64::from(K_MANAGED) << 56;
+    U256::from_limbs(limbs)
 }
 
 /// The two 128-bit halves `(low, high)` of a word.

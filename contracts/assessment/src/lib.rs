@@ -109,7 +109,6 @@ use mutual_interfaces::{
 };
 use mutual_math::{assessment as rules, MathError};
 use stylus_sdk::{
-    call::RawCall,
     prelude::*,
     storage::{StorageMap, StorageU256},
 };
@@ -266,6 +265,8 @@ pub struct Assessment {
     /// Every word, by [`key`].
     words: StorageMap<U256, StorageU256>,
 }
+
+abi_words::raw_calls!(Assessment, AssessmentError);
 
 // The entrypoints. The deployed build routes calls to them with the hand-written router of
 // `router.rs`, their only caller (they are inlined into it). The export-abi build makes them
@@ -809,18 +810,7 @@ impl Assessment {
     fn only_member(&self, account: Address) -> Result<(), E> {
         let data = encode(&isMemberCall::SELECTOR, &[address_word(account)]);
         let token = address_of(self.header(H_NXM_TOKEN));
-        // SAFETY: a static call cannot change this contract's storage; the cache is flushed
-        // first (what the SDK's safe `static_call` does).
-        let answer = unsafe {
-            RawCall::new_static(self.vm())
-                .flush_storage_cache()
-                .call(token, &data)
-        }
-        .map_err(AssessmentError)?;
-        if answer.len() < 32 {
-            // A trusted token that does not implement the interface.
-            return Err(AssessmentError(Vec::new()));
-        }
+        let answer = self.view_call(token, &data, 1)?;
         if word_at(&answer, 0).is_zero() {
             return fail(NotMember::SELECTOR, &[address_word(account)]);
         }
@@ -832,15 +822,7 @@ impl Assessment {
     #[inline(never)]
     fn call_token(&mut self, selector: &[u8; 4], args: &[U256]) -> Result<(), E> {
         let token = address_of(self.header(H_NXM_TOKEN));
-        let data = encode(selector, args);
-        // SAFETY: no storage reference lives across the call, and the cache is flushed and
-        // cleared first (what the SDK's safe `call` does).
-        unsafe {
-            RawCall::new(self.vm())
-                .clear_storage_cache()
-                .call(token, &data)
-        }
-        .map_err(AssessmentError)?;
+        self.call_out(token, U256::ZERO, &encode(selector, args), 0)?;
         Ok(())
     }
 

@@ -129,7 +129,7 @@ use mutual_interfaces::{
 };
 use mutual_math::{assessment as rules, MathError};
 use stylus_sdk::{
-    call::{transfer::transfer_eth, RawCall},
+    call::transfer::transfer_eth,
     prelude::*,
     storage::{StorageArray, StorageMap, StorageU256},
 };
@@ -324,6 +324,8 @@ pub struct Claims {
     records: StorageMap<U256, StorageU256>,
 }
 
+abi_words::raw_calls!(Claims, ClaimsError);
+
 #[public]
 impl Claims {
     /// Sets the governance role and the day length (the cooldown is 1 day, the redemption
@@ -374,7 +376,7 @@ impl Claims {
         }
         let member = self.view_call(
             self.address(NXM_TOKEN),
-            encode(&INxmToken::isMemberCall::SELECTOR, &[&address_word(caller)]),
+            &encode(&INxmToken::isMemberCall::SELECTOR, &[&address_word(caller)]),
             1,
         )?;
         if word_at(&member, 0).is_zero() {
@@ -382,7 +384,7 @@ impl Claims {
         }
         let approved = self.view_call(
             self.address(COVER_NFT),
-            encode(
+            &encode(
                 &IPositionNft::isApprovedOrOwnerCall::SELECTOR,
                 &[&address_word(caller), &cover_id],
             ),
@@ -437,7 +439,7 @@ impl Claims {
         let started = self.call_out(
             self.address(ASSESSMENT),
             U256::ZERO,
-            encode(
+            &encode(
                 &IAssessment::startAssessmentCall::SELECTOR,
                 &[&reward, &deposit],
             ),
@@ -509,7 +511,7 @@ impl Claims {
         self.call_out(
             self.address(COVER),
             U256::ZERO,
-            encode(
+            &encode(
                 &ICover::burnStakeCall::SELECTOR,
                 &[&claim.cover_id, &claim.amount],
             ),
@@ -517,7 +519,7 @@ impl Claims {
         )?;
         let owner = self.view_call(
             self.address(COVER_NFT),
-            encode(&IPositionNft::ownerOfCall::SELECTOR, &[&claim.cover_id]),
+            &encode(&IPositionNft::ownerOfCall::SELECTOR, &[&claim.cover_id]),
             1,
         )?;
         // The answer's address, without whatever its upper bits hold.
@@ -533,7 +535,7 @@ impl Claims {
             self.call_out(
                 self.address(NXM_TOKEN),
                 U256::ZERO,
-                encode(&INxmToken::mintCall::SELECTOR, &[&owner, &claim.amount]),
+                &encode(&INxmToken::mintCall::SELECTOR, &[&owner, &claim.amount]),
                 0,
             )?;
             claim.deposit_eth
@@ -544,7 +546,7 @@ impl Claims {
         self.call_out(
             pool,
             U256::ZERO,
-            encode(&ICapitalPool::payClaimCall::SELECTOR, &[&owner, &eth]),
+            &encode(&ICapitalPool::payClaimCall::SELECTOR, &[&owner, &eth]),
             0,
         )?;
         Ok(())
@@ -654,7 +656,7 @@ impl Claims {
         let (cover, _) = self.load_cover(cover_id)?;
         let state = self.view_call(
             self.address(RAMM),
-            encode::<U256>(&IRamm::stateCall::SELECTOR, &[]),
+            &encode::<U256>(&IRamm::stateCall::SELECTOR, &[]),
             8,
         )?;
         deposit_and_reward(
@@ -770,7 +772,7 @@ impl Claims {
     fn status_of(&self, head: U256) -> ClaimsResult<u8> {
         let outcome = self.view_call(
             self.address(ASSESSMENT),
-            encode(&IAssessment::outcomeCall::SELECTOR, &[&bits(head, 200, 40)]),
+            &encode(&IAssessment::outcomeCall::SELECTOR, &[&bits(head, 200, 40)]),
             2,
         )?;
         let (now, end) = (self.now(), word_at(&outcome, 1));
@@ -826,7 +828,7 @@ impl Claims {
         // records(uint256[]): the array's offset, its length, the keys.
         let answer = self.view_call(
             self.address(COVER),
-            encode(
+            &encode(
                 &ICover::recordsCall::SELECTOR,
                 &[
                     &U256::from(32u8),
@@ -856,7 +858,7 @@ impl Claims {
         let answer = self.call_out(
             self.address(RAMM),
             U256::ZERO,
-            encode::<U256>(&IRamm::getInternalPriceAndUpdateTwapCall::SELECTOR, &[]),
+            &encode::<U256>(&IRamm::getInternalPriceAndUpdateTwapCall::SELECTOR, &[]),
             1,
         )?;
         Ok(word_at(&answer, 0))
@@ -887,43 +889,6 @@ impl Claims {
         Ok(())
     }
 
-    /// A state-changing call to `to` with `value` wei; returns its data, which must hold at
-    /// least `words` words (an empty revert otherwise: a trusted contract that does not
-    /// implement the interface). The callee's revert data is passed on.
-    #[inline(never)]
-    fn call_out(
-        &mut self,
-        to: Address,
-        value: U256,
-        data: Vec<u8>,
-        words: usize,
-    ) -> ClaimsResult<Vec<u8>> {
-        // SAFETY: no storage reference lives across the call, and the cache is flushed and
-        // cleared first (what the SDK's safe `call` does).
-        let answer = unsafe {
-            RawCall::new_with_value(self.vm(), value)
-                .clear_storage_cache()
-                .call(to, &data)
-        }
-        .map_err(ClaimsError)?;
-        at_least(answer, words)
-    }
-
-    /// A static call to `to`; returns its data, which must hold at least `words` words. The
-    /// callee's revert data is passed on.
-    #[inline(never)]
-    fn view_call(&self, to: Address, data: Vec<u8>, words: usize) -> ClaimsResult<Vec<u8>> {
-        // SAFETY: a static call cannot change this contract's storage; the cache is flushed
-        // first (what the SDK's safe `static_call` does).
-        let answer = unsafe {
-            RawCall::new_static(self.vm())
-                .flush_storage_cache()
-                .call(to, &data)
-        }
-        .map_err(ClaimsError)?;
-        at_least(answer, words)
-    }
-
     /// Sends `amount` wei to `to` (nothing for zero).
     ///
     /// # Errors
@@ -951,17 +916,6 @@ impl Claims {
         // raw_log fails only for more than four topics, which no event here has.
         let _ = self.vm().raw_log(&topics(signature, indexed), &data);
     }
-}
-
-/// `data` if it holds at least `words` words.
-///
-/// # Errors
-/// An empty revert if the callee returned less.
-fn at_least(data: Vec<u8>, words: usize) -> ClaimsResult<Vec<u8>> {
-    if data.len() < 32 * words {
-        return Err(ClaimsError(Vec::new()));
-    }
-    Ok(data)
 }
 
 #[cfg(test)]

@@ -112,7 +112,7 @@ use mutual_math::{
     MathError,
 };
 use stylus_sdk::{
-    call::{transfer::transfer_eth, RawCall},
+    call::transfer::transfer_eth,
     prelude::*,
     storage::{StorageArray, StorageMap, StorageU256},
 };
@@ -179,18 +179,6 @@ fn fail<T>(selector: [u8; 4], args: &[&U256]) -> CoverResult<T> {
     Err(CoverError(encode(&selector, args)))
 }
 
-/// `data` if it holds at least `words` words.
-///
-/// # Errors
-/// An empty revert if the callee returned less (a trusted contract that does not implement
-/// the interface).
-fn at_least(data: Vec<u8>, words: usize) -> CoverResult<Vec<u8>> {
-    if data.len() < 32 * words {
-        return Err(CoverError(Vec::new()));
-    }
-    Ok(data)
-}
-
 /// A math failure (outside the supported domain) as [`MathOverflow`].
 fn overflow<T>(_: MathError) -> CoverResult<T> {
     fail(MathOverflow::SELECTOR, &[])
@@ -226,6 +214,8 @@ pub struct Cover {
     /// Covers, allocations, active cover and expiring amounts, by `cover_records::key`.
     records: StorageMap<U256, StorageU256>,
 }
+
+abi_words::raw_calls!(Cover, CoverError);
 
 #[cfg(feature = "export-abi")]
 mod export;
@@ -326,7 +316,7 @@ impl Cover {
         let token = self.address(NXM_TOKEN);
         let member = self.view_call(
             token,
-            encode(&INxmToken::isMemberCall::SELECTOR, &[&address_word(caller)]),
+            &encode(&INxmToken::isMemberCall::SELECTOR, &[&address_word(caller)]),
             1,
         )?;
         if word_at(&member, 0).is_zero() {
@@ -343,7 +333,7 @@ impl Cover {
             let answer = self.call_out(
                 self.address(RAMM),
                 U256::ZERO,
-                encode::<U256>(&IRamm::getInternalPriceAndUpdateTwapCall::SELECTOR, &[]),
+                &encode::<U256>(&IRamm::getInternalPriceAndUpdateTwapCall::SELECTOR, &[]),
                 1,
             )?;
             word_at(&answer, 0)
@@ -364,7 +354,7 @@ impl Cover {
             let answer = self.call_out(
                 staking_pool,
                 U256::ZERO,
-                encode(
+                &encode(
                     &IStakingPool::requestAllocationCall::SELECTOR,
                     &[
                         &pool_id,
@@ -422,7 +412,7 @@ impl Cover {
         let minted = self.call_out(
             self.address(COVER_NFT),
             U256::ZERO,
-            encode(&IPositionNft::mintCall::SELECTOR, &[&address_word(owner)]),
+            &encode(&IPositionNft::mintCall::SELECTOR, &[&address_word(owner)]),
             1,
         )?;
         let cover_id = word_at(&minted, 0);
@@ -493,7 +483,7 @@ impl Cover {
                 self.call_out(
                     token,
                     U256::ZERO,
-                    encode(
+                    &encode(
                         &INxmToken::operatorBurnCall::SELECTOR,
                         &[&address_word(caller), &due_nxm],
                     ),
@@ -504,7 +494,7 @@ impl Cover {
                 self.call_out(
                     token,
                     U256::ZERO,
-                    encode(
+                    &encode(
                         &INxmToken::operatorTransferCall::SELECTOR,
                         &[
                             &address_word(caller),
@@ -605,7 +595,7 @@ impl Cover {
             self.call_out(
                 staking_pool,
                 U256::ZERO,
-                encode(
+                &encode(
                     &IStakingPool::burnStakeCall::SELECTOR,
                     &[
                         &allocation.pool_id,
@@ -895,7 +885,7 @@ impl Cover {
         }
         let approved = self.view_call(
             self.address(COVER_NFT),
-            encode(
+            &encode(
                 &IPositionNft::isApprovedOrOwnerCall::SELECTOR,
                 &[&address_word(caller), &original_id],
             ),
@@ -949,7 +939,7 @@ impl Cover {
             self.call_out(
                 staking_pool,
                 U256::ZERO,
-                encode(
+                &encode(
                     &IStakingPool::requestDeallocationCall::SELECTOR,
                     &[
                         &allocation.pool_id,
@@ -979,7 +969,7 @@ impl Cover {
         words.extend(pool_allocations.iter().map(|(pool_id, _)| pool_id));
         let answer = self.view_call(
             self.address(COVER_PRODUCTS),
-            encode(&ICoverProducts::productForCoverCall::SELECTOR, &words),
+            &encode(&ICoverProducts::productForCoverCall::SELECTOR, &words),
             4,
         )?;
         Ok(ProductTerms {
@@ -1046,42 +1036,6 @@ impl Cover {
         self.set_record(ACTIVE, U256::from(asset), word);
         self.set_record(EXPIRING, id, in_bucket);
         Ok(())
-    }
-
-    /// A state-changing call to `to` with `value` wei; returns its data, which must hold at
-    /// least `words` words. The callee's revert data is passed on.
-    #[inline(never)]
-    fn call_out(
-        &mut self,
-        to: Address,
-        value: U256,
-        data: Vec<u8>,
-        words: usize,
-    ) -> CoverResult<Vec<u8>> {
-        // SAFETY: no storage reference lives across the call, and the cache is flushed and
-        // cleared first (what the SDK's safe `call` does).
-        unsafe {
-            RawCall::new_with_value(self.vm(), value)
-                .clear_storage_cache()
-                .call(to, &data)
-        }
-        .map_err(CoverError)
-        .and_then(|answer| at_least(answer, words))
-    }
-
-    /// A static call to `to`; returns its data, which must hold at least `words` words. The
-    /// callee's revert data is passed on.
-    #[inline(never)]
-    fn view_call(&self, to: Address, data: Vec<u8>, words: usize) -> CoverResult<Vec<u8>> {
-        // SAFETY: a static call cannot change this contract's storage; the cache is flushed
-        // first (what the SDK's safe `static_call` does).
-        unsafe {
-            RawCall::new_static(self.vm())
-                .flush_storage_cache()
-                .call(to, &data)
-        }
-        .map_err(CoverError)
-        .and_then(|answer| at_least(answer, words))
     }
 
     /// Sends `amount` wei to `to` (nothing for zero).

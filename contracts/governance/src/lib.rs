@@ -115,7 +115,6 @@ use mutual_math::governance::{
 };
 use stylus_sdk::{
     abi::Bytes,
-    call::RawCall,
     prelude::*,
     storage::{StorageMap, StorageU256},
 };
@@ -344,6 +343,8 @@ pub struct Governance {
     words: StorageMap<U256, StorageU256>,
 }
 
+abi_words::raw_calls!(Governance, GovernanceError);
+
 // The entrypoints, typed as `IGovernance` declares them. The deployed build routes calls with
 // the hand-written router of `router.rs`, which calls these or, for the dynamic arguments and
 // answers, the slice-based functions of the impl below; the export-abi build makes these
@@ -390,6 +391,7 @@ impl Governance {
                 &INxmToken::operatorTransferCall::SELECTOR,
                 &[address_word(member), address_word(this), amount_nxm],
             ),
+            0,
         )?;
         Ok(())
     }
@@ -429,6 +431,7 @@ impl Governance {
                 &INxmToken::transferCall::SELECTOR,
                 &[address_word(member), amount_nxm],
             ),
+            0,
         )?;
         Ok(())
     }
@@ -523,6 +526,7 @@ impl Governance {
                 &IMembership::advisoryBoardSeatCall::SELECTOR,
                 &[U256::from(seat)],
             ),
+            0,
         )?;
         if word_at(&answer, 0) != address_word(seat_holder) {
             return fail(Unauthorized::SELECTOR, &[address_word(seat_holder)]);
@@ -778,7 +782,7 @@ impl Governance {
         let header = summary.header | (U256::from(1u8) << EXECUTED_SHIFT);
         self.write(slot(K_PROPOSAL, summary.id, U256::from(P_HEADER)), header);
         for (position, (target, value, data)) in actions.iter().enumerate() {
-            if let Err(revert_data) = self.call_out(*target, *value, data) {
+            if let Err(revert_data) = self.call_out(*target, *value, data, 0) {
                 let mut error = ActionFailed::SELECTOR.to_vec();
                 error.extend(encode_with_text(&[U256::from(position)], &revert_data.0));
                 return Err(GovernanceError(error));
@@ -845,7 +849,7 @@ impl Governance {
             }
             special |= target == membership || target == this || is_special_selector(data);
         }
-        let answer = self.view_call(token, &INxmToken::totalSupplyCall::SELECTOR)?;
+        let answer = self.view_call(token, &INxmToken::totalSupplyCall::SELECTOR, 0)?;
         let supply_nxm = word_at(&answer, 0);
         let (locked, until) = self.lock_of(proposer);
         let weight =
@@ -973,6 +977,7 @@ impl Governance {
         let answer = self.view_call(
             self.token(),
             &encode(&INxmToken::isMemberCall::SELECTOR, &[address_word(account)]),
+            0,
         )?;
         if word_at(&answer, 0).is_zero() {
             return fail(NotMember::SELECTOR, &[address_word(account)]);
@@ -1155,34 +1160,6 @@ impl Governance {
             );
         }
         Ok(())
-    }
-
-    /// A state-changing call to `to` with `value` wei; returns its data. The callee's revert
-    /// data is passed on. The storage cache is written out and cleared first, so a callee that
-    /// re-enters (an action calling governance) reads and writes what is current.
-    #[inline(never)]
-    fn call_out(&mut self, to: Address, value: U256, data: &[u8]) -> GovernanceResult<Vec<u8>> {
-        // SAFETY: no storage reference lives across the call, and the cache is flushed and
-        // cleared first (what the SDK's safe `call` does).
-        unsafe {
-            RawCall::new_with_value(self.vm(), value)
-                .clear_storage_cache()
-                .call(to, data)
-        }
-        .map_err(GovernanceError)
-    }
-
-    /// A static call to `to`; returns its data. The callee's revert data is passed on.
-    #[inline(never)]
-    fn view_call(&self, to: Address, data: &[u8]) -> GovernanceResult<Vec<u8>> {
-        // SAFETY: a static call cannot change this contract's storage; the cache is flushed
-        // first (what the SDK's safe `static_call` does).
-        unsafe {
-            RawCall::new_static(self.vm())
-                .flush_storage_cache()
-                .call(to, data)
-        }
-        .map_err(GovernanceError)
     }
 
     /// Logs `signature` with the indexed `indexed` and the static data `words`.

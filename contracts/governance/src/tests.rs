@@ -1699,6 +1699,20 @@ fn the_status_follows_time_and_tallies() {
     assert_eq!(status_of(&gov, id), status::EXECUTED);
 }
 
+/// The last log is `ProposalVetoed(proposal, seat, holder, vetoes)`.
+fn vetoed_is(chain: &Chain, proposal: U256, seat: u8, holder: Address, vetoes: u8) {
+    let vetoed: ProposalVetoed = last_log(chain);
+    assert_eq!(
+        (
+            vetoed.proposalId,
+            vetoed.seat,
+            vetoed.seatHolder,
+            vetoed.vetoes
+        ),
+        (proposal, seat, holder, vetoes)
+    );
+}
+
 #[test]
 fn veto_by_three_distinct_seat_holders_during_the_timelock() {
     let (chain, mut gov) = setup();
@@ -1726,16 +1740,7 @@ fn veto_by_three_distinct_seat_holders_during_the_timelock() {
         ok(gov.veto(u(id), seat));
         // A veto is no vote.
         assert_eq!(ok(gov.receipt(u(id), *holder)), (false, false, U256::ZERO));
-        let vetoed: ProposalVetoed = last_log(&chain);
-        assert_eq!(
-            (
-                vetoed.proposalId,
-                vetoed.seat,
-                vetoed.seatHolder,
-                vetoed.vetoes
-            ),
-            (u(id), seat, *holder, seat + 1)
-        );
+        vetoed_is(&chain, u(id), seat, *holder, seat + 1);
         rejects(
             &chain,
             AlreadyVetoed {
@@ -1833,17 +1838,8 @@ fn three_distinct_seats_stop_a_proposal() {
                 true
             )]
         );
-        let vetoed: ProposalVetoed = last_log(&chain);
         let count = n as u8 + 1;
-        assert_eq!(
-            (
-                vetoed.proposalId,
-                vetoed.seat,
-                vetoed.seatHolder,
-                vetoed.vetoes
-            ),
-            (u(1), seat, holder, count)
-        );
+        vetoed_is(&chain, u(1), seat, holder, count);
         assert_eq!(ok(gov.proposal(u(1))).6, count);
         // The header's veto bits are the set of seats; nothing else in it changes.
         mask |= 1 << seat;
@@ -1905,16 +1901,7 @@ fn a_seat_that_changes_hands_vetoes_once() {
     // The new holder vetoes, for seat 1, a proposal the seat has not vetoed.
     chain.vm().set_sender(SEATS[3]);
     ok(gov.veto(u(second), 1));
-    let vetoed: ProposalVetoed = last_log(&chain);
-    assert_eq!(
-        (
-            vetoed.proposalId,
-            vetoed.seat,
-            vetoed.seatHolder,
-            vetoed.vetoes
-        ),
-        (u(second), 1, SEATS[3], 1)
-    );
+    vetoed_is(&chain, u(second), 1, SEATS[3], 1);
     // The first is executed once its timelock ends (two seats vetoed it).
     at(&chain, EXECUTABLE_AT);
     assert_eq!(status_of(&gov, first), status::EXECUTABLE);

@@ -168,6 +168,79 @@ macro_rules! revert_data {
     };
 }
 
+/// Declares a contract's two raw calls to other contracts, as methods of `$contract` whose
+/// failure is `$error` (a [`revert_data!`] type): `call_out` (state-changing, with a value) and
+/// `view_call` (static). Both pass a callee's revert data on unchanged and return its answer,
+/// which must hold at least `words` words: a shorter one is an empty revert (a trusted contract
+/// that does not implement the interface; `0` accepts any answer).
+///
+/// Each is compiled once (`inline(never)`), where a typed `sol_interface!` call would encode
+/// and decode per call site. `call_out` writes the storage cache out and clears it first, and
+/// `view_call` writes it out, as the SDK's safe `call` and `static_call` do: a callee that
+/// re-enters (an action calling governance) reads what is current, and nothing this contract
+/// cached is trusted after a call that could change it. Expands in the contract's crate, which
+/// needs `extern crate alloc` and `stylus-sdk` (as every contract has).
+///
+/// ```ignore
+/// abi_words::raw_calls!(Cover, CoverError);
+/// ```
+#[macro_export]
+macro_rules! raw_calls {
+    ($contract:ty, $error:ident) => {
+        impl $contract {
+            /// A state-changing call to `to` with `value` wei; returns its answer (at least
+            /// `words` words). The callee's revert data is passed on.
+            #[inline(never)]
+            fn call_out(
+                &mut self,
+                to: stylus_sdk::alloy_primitives::Address,
+                value: stylus_sdk::alloy_primitives::U256,
+                data: &[u8],
+                words: usize,
+            ) -> Result<alloc::vec::Vec<u8>, $error> {
+                // SAFETY: no storage reference lives across the call, and the cache is flushed
+                // and cleared first (what the SDK's safe `call` does).
+                let answer = unsafe {
+                    stylus_sdk::call::RawCall::new_with_value(
+                        stylus_sdk::prelude::HostAccess::vm(self),
+                        value,
+                    )
+                    .clear_storage_cache()
+                    .call(to, data)
+                }
+                .map_err($error)?;
+                if answer.len() < 32 * words {
+                    return Err($error(alloc::vec::Vec::new()));
+                }
+                Ok(answer)
+            }
+
+            /// A static call to `to`; returns its answer (at least `words` words). The
+            /// callee's revert data is passed on.
+            #[inline(never)]
+            fn view_call(
+                &self,
+                to: stylus_sdk::alloy_primitives::Address,
+                data: &[u8],
+                words: usize,
+            ) -> Result<alloc::vec::Vec<u8>, $error> {
+                // SAFETY: a static call cannot change this contract's storage; the cache is
+                // flushed first (what the SDK's safe `static_call` does).
+                let answer = unsafe {
+                    stylus_sdk::call::RawCall::new_static(stylus_sdk::prelude::HostAccess::vm(self))
+                        .flush_storage_cache()
+                        .call(to, data)
+                }
+                .map_err($error)?;
+                if answer.len() < 32 * words {
+                    return Err($error(alloc::vec::Vec::new()));
+                }
+                Ok(answer)
+            }
+        }
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -20,7 +20,8 @@
 use alloy_sol_types::sol;
 
 pub use crate::common::{
-    GovernanceChanged, MathOverflow, NotAContract, NotMember, Unauthorized, ZeroAddress,
+    GovernanceChanged, InvalidDayLength, MathOverflow, NotAContract, NotMember, Unauthorized,
+    ZeroAddress, ZeroAmount,
 };
 
 crate::contract_interface! {
@@ -94,9 +95,6 @@ sol! {
     /// Governance set the contracts assessment trusts.
     event ContractsSet(address nxmToken, address claims);
 
-    /// A zero amount of NXM.
-    #[derive(Debug, PartialEq, Eq)]
-    error ZeroAmount();
     /// `requestedNxm` is more than the `stakeNxm` staked.
     #[derive(Debug, PartialEq, Eq)]
     error InsufficientStake(uint256 requestedNxm, uint256 stakeNxm);
@@ -118,7 +116,4 @@ sol! {
     /// Voting needs a stake.
     #[derive(Debug, PartialEq, Eq)]
     error NoStake(address assessor);
-    /// A day length of `daySecs` seconds (zero, or too long for the 64-bit times).
-    #[derive(Debug, PartialEq, Eq)]
-    error InvalidDayLength(uint256 daySecs);
 }

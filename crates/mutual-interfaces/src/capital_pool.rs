@@ -5,7 +5,7 @@ use alloy_sol_types::sol;
 
 pub use crate::common::{
     EthTransferFailed, GovernanceChanged, MathOverflow, NotAContract, Paused, Unauthorized,
-    ZeroAddress,
+    ZeroAddress, ZeroAmount,
 };
 
 crate::contract_interface! {
@@ -67,7 +67,4 @@ sol! {
     /// The pool holds less ETH than a payout or transfer needs.
     #[derive(Debug, PartialEq, Eq)]
     error InsufficientPoolEth(uint256 requestedEth, uint256 availableEth);
-    /// A zero amount or a zero MCR floor where one is not allowed.
-    #[derive(Debug, PartialEq, Eq)]
-    error ZeroAmount();
 }

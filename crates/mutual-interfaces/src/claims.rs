@@ -17,8 +17,8 @@
 use alloy_sol_types::sol;
 
 pub use crate::common::{
-    EthTransferFailed, GovernanceChanged, MathOverflow, NotAContract, NotMember, Unauthorized,
-    ZeroAddress,
+    EthTransferFailed, GovernanceChanged, InvalidDayLength, MathOverflow, NotAContract, NotMember,
+    Unauthorized, ZeroAddress,
 };
 
 /// The smallest claim deposit: 0.05 ETH.
@@ -110,8 +110,4 @@ sol! {
     /// `member` has `openClaims` claims not final yet, the most one member may have.
     #[derive(Debug, PartialEq, Eq)]
     error TooManyOpenClaims(address member, uint256 openClaims);
-    /// A "day" of `daySecs` seconds: zero, or so long that 365 of them overflow 32 bits (the
-    /// cover contract's bound, so that claims accepts exactly its day lengths).
-    #[derive(Debug, PartialEq, Eq)]
-    error InvalidDayLength(uint256 daySecs);
 }

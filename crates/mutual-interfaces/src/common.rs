@@ -31,6 +31,13 @@ sol! {
     /// Sending `amountEth` to `to` failed.
     #[derive(Debug, PartialEq, Eq)]
     error EthTransferFailed(address to, uint256 amountEth);
+    /// A zero amount where one is not allowed (NXM staked or locked, ETH paid out, an MCR floor).
+    #[derive(Debug, PartialEq, Eq)]
+    error ZeroAmount();
+    /// A "day" of `daySecs` seconds the contract cannot run with: zero, or so long that its
+    /// stored times overflow (each contract's constructor states its bound).
+    #[derive(Debug, PartialEq, Eq)]
+    error InvalidDayLength(uint256 daySecs);
 }
 
 sol! {

@@ -19,8 +19,8 @@
 use alloy_sol_types::sol;
 
 pub use crate::common::{
-    EthTransferFailed, GovernanceChanged, MathOverflow, NotAContract, NotMember, Unauthorized,
-    ZeroAddress,
+    EthTransferFailed, GovernanceChanged, InvalidDayLength, MathOverflow, NotAContract, NotMember,
+    Unauthorized, ZeroAddress,
 };
 
 /// Shortest cover: 28 days.
@@ -130,7 +130,4 @@ sol! {
     /// A payout of `payoutInAsset` exceeds what remains of the cover, `remainingAmount`.
     #[derive(Debug, PartialEq, Eq)]
     error PayoutExceedsCover(uint256 payoutInAsset, uint256 remainingAmount);
-    /// A "day" of `daySecs` seconds: zero, or so long that 365 of them overflow 32 bits.
-    #[derive(Debug, PartialEq, Eq)]
-    error InvalidDayLength(uint256 daySecs);
 }

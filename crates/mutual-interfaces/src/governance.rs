@@ -25,7 +25,9 @@
 
 use alloy_sol_types::sol;
 
-pub use crate::common::{MathOverflow, NotAContract, NotMember, Unauthorized, ZeroAddress};
+pub use crate::common::{
+    InvalidDayLength, MathOverflow, NotAContract, NotMember, Unauthorized, ZeroAddress, ZeroAmount,
+};
 /// `veto` names a seat membership does not have (the same error membership's
 /// `advisoryBoardSeat` reverts with).
 pub use crate::membership::InvalidSeat;
@@ -128,9 +130,6 @@ sol! {
     /// The initializer set the token and membership.
     event Initialized(address nxmToken, address membership);
 
-    /// A zero amount of NXM.
-    #[derive(Debug, PartialEq, Eq)]
-    error ZeroAmount();
     /// `requestedNxm` is more than the `lockedNxm` locked.
     #[derive(Debug, PartialEq, Eq)]
     error InsufficientLocked(uint256 requestedNxm, uint256 lockedNxm);
@@ -178,7 +177,4 @@ sol! {
     /// `initialize` was already called (or the caller is not the initializer).
     #[derive(Debug, PartialEq, Eq)]
     error AlreadyInitialized();
-    /// A day length of `daySecs` seconds (zero, or too long for the 64-bit times).
-    #[derive(Debug, PartialEq, Eq)]
-    error InvalidDayLength(uint256 daySecs);
 }

@@ -135,6 +135,22 @@ impl Claimed {
         println!("Assessment.castVote: {} gas", receipt.gas_used);
     }
 
+    /// `caller` withdraws `staker`'s assessment rewards (all of them: batch size 0).
+    fn withdraw_rewards(&mut self, caller: Address, staker: Address) {
+        let assessment = self.w.protocol.assessment;
+        let paid = self.w.send(
+            caller,
+            assessment,
+            U256::ZERO,
+            &IAssessment::withdrawRewardsCall {
+                staker,
+                batchSize: U256::ZERO,
+            },
+        );
+        assert!(paid.status, "withdrawRewards: {}", paid.return_data);
+        println!("Assessment.withdrawRewards: {} gas", paid.gas_used);
+    }
+
     /// `(acceptedNxm, deniedNxm, startSecs, endSecs, totalRewardNxm, depositEth)`.
     fn poll(&mut self, assessment_id: U256) -> IAssessment::pollReturn {
         let assessment = self.w.protocol.assessment;
@@ -188,7 +204,6 @@ fn an_accepted_claim_pays_the_owner_burns_stake_and_rewards_the_voters() {
     let (accepted, denied, end, reward) = (poll._0, poll._1, poll._3, poll._4);
     assert_eq!((accepted, denied), (tokens(1_000), tokens(500)));
     assert_eq!(end, first_end + U256::from(12 * 3_600), "silent ending");
-    let assessment = c.w.protocol.assessment;
     // Voting ends, then the 1-day cooldown.
     let now = c.w.timestamp();
     c.w.advance_time(end.to::<u64>() - now);
@@ -253,17 +268,7 @@ fn an_accepted_claim_pays_the_owner_burns_stake_and_rewards_the_voters() {
     c.w.advance_time(1);
     for (assessor, stake) in [(alice, tokens(1_000)), (dan, tokens(500))] {
         let before = c.w.nxm_balance(assessor);
-        let paid = c.w.send(
-            dan,
-            assessment,
-            U256::ZERO,
-            &IAssessment::withdrawRewardsCall {
-                staker: assessor,
-                batchSize: U256::ZERO,
-            },
-        );
-        assert!(paid.status, "withdrawRewards: {}", paid.return_data);
-        println!("Assessment.withdrawRewards (1 vote): {} gas", paid.gas_used);
+        c.withdraw_rewards(dan, assessor);
         assert_eq!(
             c.w.nxm_balance(assessor) - before,
             reward * stake / (accepted + denied)
@@ -452,15 +457,6 @@ fn fraud_is_undone_by_a_governance_proposal() {
     );
     assert_eq!(none, U256::ZERO);
     let before = c.w.nxm_balance(dan);
-    let paid = c.w.send(
-        dan,
-        assessment,
-        U256::ZERO,
-        &IAssessment::withdrawRewardsCall {
-            staker: dan,
-            batchSize: U256::ZERO,
-        },
-    );
-    assert!(paid.status, "withdrawRewards: {}", paid.return_data);
+    c.withdraw_rewards(dan, dan);
     assert_eq!(c.w.nxm_balance(dan) - before, poll._4);
 }

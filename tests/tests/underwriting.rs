@@ -13,7 +13,6 @@ use mutual_interfaces::{
     common::NotMember,
     cover::{self, abi::ICover},
     cover_viewer::abi::ICoverViewer,
-    nxm_token::abi::INxmToken,
     pool_registry::{self, abi::IPoolRegistry},
     position_nft::abi::IPositionNft,
     staking_pool::{self, PrivatePool},
@@ -47,16 +46,7 @@ fn underwriting() -> Underwriting {
     w.join(staker);
     w.join(buyer);
     let founder = w.config.founder.address();
-    let token = w.protocol.nxm_token;
-    let gift = w.send(
-        founder,
-        token,
-        U256::ZERO,
-        &INxmToken::transferCall {
-            to: staker,
-            amountNxm: tokens(100_000),
-        },
-    );
+    let gift = w.transfer_tx(founder, staker, tokens(100_000));
     assert!(gift.status);
     let (pool, created) = w.create_pool(staker, false, 10, 20, &[(0, 100, 200), (1, 50, 200)]);
     assert_eq!(pool, U256::from(1), "pool ids start at 1");

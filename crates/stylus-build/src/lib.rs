@@ -12,6 +12,7 @@ mod process;
 mod workspace;
 
 use std::{
+    collections::BTreeSet,
     fs, io,
     path::{Path, PathBuf},
     process::{Command, ExitStatus},
@@ -194,11 +195,31 @@ pub enum BuildError {
 /// `<target-dir>/stylus/<package>.{wasm,code}`.
 pub fn build(workspace_root: &Path, package: &str) -> Result<Deployable, BuildError> {
     let ws = Workspace::load(workspace_root)?;
+    build_in(&ws, package)
+}
+
+fn build_in(ws: &Workspace, package: &str) -> Result<Deployable, BuildError> {
     let stem = ws.wasm_file_stem(package)?;
     let hash = ws.project_hash(package)?;
+    cargo_build(ws, &[package])?;
+    let wasm_path = ws
+        .target_dir
+        .join(WASM_TARGET)
+        .join("release")
+        .join(format!("{stem}.wasm"));
+    let raw = read(&wasm_path)?;
+    let deployable = Deployable::new(package, process(&raw, hash)?);
+    store(ws, &deployable)?;
+    Ok(deployable)
+}
 
+/// Runs the wasm32 `cargo build` ([`BUILD_ARGS`]) for `packages` in one invocation.
+fn cargo_build(ws: &Workspace, packages: &[&str]) -> Result<(), BuildError> {
     let mut args: Vec<&str> = BUILD_ARGS.to_vec();
-    args.extend(["--target", WASM_TARGET, "-p", package]);
+    args.extend(["--target", WASM_TARGET]);
+    for package in packages {
+        args.extend(["-p", package]);
+    }
     let mut command = Command::new("cargo");
     command.current_dir(&ws.root).args(&args);
     for var in OVERRIDING_RUSTFLAGS {
@@ -220,16 +241,7 @@ pub fn build(workspace_root: &Path, package: &str) -> Result<Deployable, BuildEr
             stderr: lines[start..lines.len().min(start + 80)].join("\n"),
         });
     }
-
-    let wasm_path = ws
-        .target_dir
-        .join(WASM_TARGET)
-        .join("release")
-        .join(format!("{stem}.wasm"));
-    let raw = read(&wasm_path)?;
-    let deployable = Deployable::new(package, process(&raw, hash)?);
-    store(&ws, &deployable)?;
-    Ok(deployable)
+    Ok(())
 }
 
 /// Loads `package`'s cached build from `<target-dir>/stylus/` if it is current — its embedded
@@ -237,19 +249,57 @@ pub fn build(workspace_root: &Path, package: &str) -> Result<Deployable, BuildEr
 /// otherwise [`build`]s it. This is what tests and the devnode call.
 pub fn load_or_build(workspace_root: &Path, package: &str) -> Result<Deployable, BuildError> {
     let ws = Workspace::load(workspace_root)?;
+    match cached(&ws, package)? {
+        Some(deployable) => Ok(deployable),
+        None => build_in(&ws, package),
+    }
+}
+
+/// `package`'s cached build if it is current (see [`load_or_build`]).
+fn cached(ws: &Workspace, package: &str) -> Result<Option<Deployable>, BuildError> {
     let hash = ws.project_hash(package)?;
     let (wasm_path, code_path) = artifact_paths(&ws.target_dir, package);
-    if wasm_path.is_file() && code_path.is_file() {
-        let cached = Deployable {
-            package: package.to_string(),
-            wasm: read(&wasm_path)?,
-            code: read(&code_path)?,
-        };
-        if cached.project_hash() == Some(hash) && cached.code.starts_with(&STYLUS_PREFIX) {
-            return Ok(cached);
-        }
+    if !(wasm_path.is_file() && code_path.is_file()) {
+        return Ok(None);
     }
-    build(workspace_root, package)
+    let cached = Deployable {
+        package: package.to_string(),
+        wasm: read(&wasm_path)?,
+        code: read(&code_path)?,
+    };
+    let current = cached.project_hash() == Some(hash) && cached.code.starts_with(&STYLUS_PREFIX);
+    Ok(current.then_some(cached))
+}
+
+/// Builds, processes and caches every package of `packages` whose cached build is not current,
+/// with one `cargo build` per group of stale packages that ask for the same dependency features
+/// (so that cargo compiles shared dependencies once and runs two contracts' link-time
+/// optimisation side by side on two cores, where one [`load_or_build`] per package runs them one
+/// after another). The code is the same as [`build`]'s: after the group build, each package's own
+/// `cargo build -p <package>` finds it fresh and its wasm is processed as `build` does.
+/// Returns the stale packages' names.
+pub fn prebuild(workspace_root: &Path, packages: &[String]) -> Result<Vec<String>, BuildError> {
+    let ws = Workspace::load(workspace_root)?;
+    let mut groups: Vec<(BTreeSet<String>, Vec<&str>)> = Vec::new();
+    let mut stale = Vec::new();
+    for package in packages {
+        if cached(&ws, package)?.is_some() {
+            continue;
+        }
+        let features = ws.requested_features(package)?;
+        match groups.iter_mut().find(|(f, _)| *f == features) {
+            Some((_, group)) => group.push(package),
+            None => groups.push((features, vec![package])),
+        }
+        stale.push(package.clone());
+    }
+    for (_, group) in &groups {
+        cargo_build(&ws, group)?;
+    }
+    for package in &stale {
+        build_in(&ws, package)?;
+    }
+    Ok(stale)
 }
 
 /// The project hash [`build`] embeds for `package` — a keccak256 over the build flags and the

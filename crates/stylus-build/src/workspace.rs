@@ -22,6 +22,9 @@ struct Package {
     manifest_path: PathBuf,
     /// Name of the `cdylib` target, if the package has one.
     cdylib: Option<String>,
+    /// The features its normal and build dependencies are requested with, as
+    /// `dependency/feature` (default features are not listed).
+    requested_features: Vec<String>,
 }
 
 /// `cargo metadata --filter-platform wasm32-unknown-unknown` of a workspace, reduced to what the
@@ -99,6 +102,22 @@ impl Workspace {
                         .is_some_and(|types| types.iter().any(|c| c == "cdylib"))
                 })
                 .and_then(|t| str_field(t, "name"));
+            let requested_features = p
+                .get("dependencies")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter(|d| d.get("kind") != Some(&"dev".into()))
+                .flat_map(|d| {
+                    let name = str_field(d, "name").unwrap_or_default();
+                    d.get("features")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(move |feature| format!("{name}/{feature}"))
+                })
+                .collect();
             packages.push(Package {
                 name: str_field(p, "name").ok_or_else(|| malformed("a package name"))?,
                 id: str_field(p, "id").ok_or_else(|| malformed("a package id"))?,
@@ -107,6 +126,7 @@ impl Workspace {
                     .ok_or_else(|| malformed("a manifest path"))?
                     .into(),
                 cdylib,
+                requested_features,
             });
         }
         let members = json
@@ -192,9 +212,6 @@ impl Workspace {
     ///       (skipping `target`, `.git` and nested packages, which are hashed as their own packages)
     /// ).
     pub(crate) fn project_hash(&self, package: &str) -> Result<[u8; 32], BuildError> {
-        let start = self.member(package)?;
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![start.id.clone()];
         let mut files = BTreeSet::new();
         for name in WORKSPACE_FILES {
             let path = self.root.join(name);
@@ -202,23 +219,13 @@ impl Workspace {
                 files.insert(path);
             }
         }
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            let Some(pkg) = self.packages.iter().find(|p| p.id == id) else {
-                continue;
-            };
-            if pkg.source.is_some() {
-                continue;
-            }
+        for pkg in self.local_closure(package)? {
             let dir = pkg
                 .manifest_path
                 .parent()
                 .expect("a manifest path has a parent directory");
             files.insert(pkg.manifest_path.clone());
             collect_sources(dir, &mut files)?;
-            stack.extend(self.deps.get(&id).into_iter().flatten().cloned());
         }
 
         let mut keccak = Keccak::v256();
@@ -241,6 +248,42 @@ impl Workspace {
         let mut hash = [0u8; 32];
         keccak.finalize(&mut hash);
         Ok(hash)
+    }
+
+    /// `package` and every workspace-local package it reaches through normal or build
+    /// dependencies on wasm32 (registry and git packages end the walk).
+    fn local_closure(&self, package: &str) -> Result<Vec<&Package>, BuildError> {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![self.member(package)?.id.clone()];
+        let mut closure = Vec::new();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            let Some(pkg) = self.packages.iter().find(|p| p.id == id) else {
+                continue;
+            };
+            if pkg.source.is_some() {
+                continue;
+            }
+            closure.push(pkg);
+            stack.extend(self.deps.get(&id).into_iter().flatten().cloned());
+        }
+        Ok(closure)
+    }
+
+    /// The dependency features `package`'s build asks for: every `dependency/feature` requested
+    /// by it or by the workspace-local packages it reaches. Packages with equal sets can share
+    /// one `cargo build` without changing each other's features (cargo unifies the features of
+    /// the packages one invocation selects); a rare mismatch this misses (a feature enabled
+    /// through a registry crate's own dependencies) only costs time: [`crate::build`]'s own
+    /// `cargo build -p <package>` then recompiles what differs.
+    pub(crate) fn requested_features(&self, package: &str) -> Result<BTreeSet<String>, BuildError> {
+        Ok(self
+            .local_closure(package)?
+            .into_iter()
+            .flat_map(|p| p.requested_features.iter().cloned())
+            .collect())
     }
 }
 

@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use stylus_build::{
-    artifact_paths, build, check, discover_contracts, load_or_build, project_hash, Verdict,
+    artifact_paths, build, check, discover_contracts, load_or_build, prebuild, project_hash,
+    Verdict,
 };
 
 const FIXTURE: &str = "minimal-contract";
@@ -55,6 +56,25 @@ fn minimal_contract_builds_caches_and_passes_check() {
     let (wasm_path, code_path) = artifact_paths(target_dir, FIXTURE);
     assert_eq!(std::fs::read(wasm_path).unwrap(), built.wasm);
     assert_eq!(std::fs::read(code_path).unwrap(), built.code);
+
+    // A current package is not built again by the grouped build; a stale one is, to the same
+    // code as `build`'s.
+    assert_eq!(
+        prebuild(root, &[FIXTURE.to_string()]).unwrap(),
+        Vec::<String>::new()
+    );
+    std::fs::remove_file(artifact_paths(target_dir, FIXTURE).1).unwrap();
+    assert_eq!(
+        prebuild(root, &[FIXTURE.to_string()]).unwrap(),
+        vec![FIXTURE.to_string()]
+    );
+    assert_eq!(load_or_build(root, FIXTURE).unwrap(), built);
+}
+
+#[test]
+fn prebuild_reports_an_unknown_package() {
+    let err = prebuild(workspace_root(), &["no-such-contract".to_string()]).unwrap_err();
+    assert!(err.to_string().contains("no-such-contract"), "{err}");
 }
 
 #[test]

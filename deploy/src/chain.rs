@@ -124,9 +124,18 @@ pub trait Chain {
     /// # Errors
     /// When the chain does not let this backend cache programs.
     fn cache_program(&mut self, program: Address) -> Result<(), ChainError>;
+    /// The embedded devnode itself, for what only it offers (its state, snapshots, calls from
+    /// any address); `None` over JSON-RPC.
+    fn devnode(&mut self) -> Option<&mut Devnode> {
+        None
+    }
 }
 
 impl Chain for Devnode {
+    fn devnode(&mut self) -> Option<&mut Devnode> {
+        Some(self)
+    }
+
     fn describe(&self) -> String {
         format!(
             "the embedded devnode (chain id {})",

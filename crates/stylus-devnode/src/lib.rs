@@ -51,6 +51,6 @@ pub use node::{
     CONSTRUCTOR_SELECTOR, DEFAULT_TIMESTAMP_SECS, DEFAULT_TX_GAS_LIMIT, MAX_INIT_CODE_BYTES,
 };
 #[cfg(feature = "rpc")]
-pub use persist::{LoadStateError, SavedState};
+pub use persist::{LoadStateError, SavedAccount, SavedState};
 pub use state::EMPTY_CODE_HASH;
 pub use stylus_activation::StylusParams;

@@ -46,31 +46,26 @@ mkdir -p "$out"
 license=$(sed -n 's/^license = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 pragma="pragma solidity ^0.8.23;"
 
-# The export-abi binaries built first, in one cargo build per group of contracts that enable the
-# same SDK features (the `reentrant` ones apart, so that cargo's feature unification leaves each
-# binary as its own `cargo run` builds it): shared crates compile once and two contracts build
-# side by side. The loop's `cargo run`s then find them fresh.
-plain=() reentrant=()
+packages=()
 for dir in contracts/*/; do
   [ -f "$dir/Stylus.toml" ] || continue
-  package=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$dir/Cargo.toml" | head -n 1)
-  if grep -q '"reentrant"' "$dir/Cargo.toml"; then reentrant+=("$package"); else plain+=("$package"); fi
-done
-for group in plain reentrant; do
-  declare -n members="$group"
-  [ "${#members[@]}" -gt 0 ] || continue
-  args=() features=()
-  for package in "${members[@]}"; do args+=(-p "$package"); features+=("$package/export-abi"); done
-  features_csv=$(IFS=,; echo "${features[*]}")
-  cargo build --quiet --locked --ignore-rust-version "${args[@]}" --features "$features_csv" \
-    --target "$host" --bins
-  unset -n members
+  packages+=("$(sed -n 's/^name = "\(.*\)"$/\1/p' "$dir/Cargo.toml" | head -n 1)")
 done
 
+# The export-abi binaries built first, one `cargo build` per group of contracts that ask for the
+# same dependency features (stylus-build's feature groups, as its size report builds the wasm):
+# shared crates compile once, two contracts build side by side, and cargo's feature unification
+# leaves each binary as its own `cargo run` below builds it, so those runs find them fresh.
+groups=$(cargo run --quiet --locked --ignore-rust-version -p stylus-build --bin feature-groups -- "${packages[@]}")
+while read -r -a group; do
+  args=() features=()
+  for package in "${group[@]}"; do args+=(-p "$package"); features+=("$package/export-abi"); done
+  cargo build --quiet --locked --ignore-rust-version "${args[@]}" \
+    --features "$(IFS=,; echo "${features[*]}")" --target "$host" --bins
+done <<< "$groups"
+
 exported=()
-for dir in contracts/*/; do
-  [ -f "$dir/Stylus.toml" ] || continue
-  package=$(sed -n 's/^name = "\(.*\)"$/\1/p' "$dir/Cargo.toml" | head -n 1)
+for package in "${packages[@]}"; do
   echo "export-abi: $package" >&2
   run=(cargo run --quiet --locked --ignore-rust-version -p "$package"
        --features export-abi --target "$host" --)

@@ -271,35 +271,76 @@ fn cached(ws: &Workspace, package: &str) -> Result<Option<Deployable>, BuildErro
     Ok(current.then_some(cached))
 }
 
-/// Builds, processes and caches every package of `packages` whose cached build is not current,
-/// with one `cargo build` per group of stale packages that ask for the same dependency features
-/// (so that cargo compiles shared dependencies once and runs two contracts' link-time
-/// optimisation side by side on two cores, where one [`load_or_build`] per package runs them one
-/// after another). The code is the same as [`build`]'s: after the group build, each package's own
-/// `cargo build -p <package>` finds it fresh and its wasm is processed as `build` does.
-/// Returns the stale packages' names.
-pub fn prebuild(workspace_root: &Path, packages: &[String]) -> Result<Vec<String>, BuildError> {
-    let ws = Workspace::load(workspace_root)?;
-    let mut groups: Vec<(BTreeSet<String>, Vec<&str>)> = Vec::new();
-    let mut stale = Vec::new();
+/// `packages` in groups that ask for the same dependency features (see
+/// `Workspace::requested_features`), in first-seen order: the packages of one group can share
+/// one `cargo build` without cargo's feature unification changing what any of them is built
+/// with. [`prebuild`] groups by it, and so does `scripts/export-abi.sh` (the `feature-groups`
+/// binary).
+pub fn feature_groups(
+    workspace_root: &Path,
+    packages: &[String],
+) -> Result<Vec<Vec<String>>, BuildError> {
+    group_by_features(&Workspace::load(workspace_root)?, packages)
+}
+
+fn group_by_features(ws: &Workspace, packages: &[String]) -> Result<Vec<Vec<String>>, BuildError> {
+    let mut groups: Vec<(BTreeSet<String>, Vec<String>)> = Vec::new();
     for package in packages {
-        if cached(&ws, package)?.is_some() {
-            continue;
-        }
         let features = ws.requested_features(package)?;
         match groups.iter_mut().find(|(f, _)| *f == features) {
-            Some((_, group)) => group.push(package),
-            None => groups.push((features, vec![package])),
+            Some((_, group)) => group.push(package.clone()),
+            None => groups.push((features, vec![package.clone()])),
         }
-        stale.push(package.clone());
     }
-    for (_, group) in &groups {
-        cargo_build(&ws, group)?;
+    Ok(groups.into_iter().map(|(_, group)| group).collect())
+}
+
+/// Builds, processes and caches every package of `packages` whose cached build is not current,
+/// with one `cargo build` per [`feature_groups`] group of the stale packages (so that cargo
+/// compiles shared dependencies once and runs two contracts' link-time optimisation side by side
+/// on two cores, where one [`load_or_build`] per package runs them one after another). The code
+/// is the same as [`build`]'s: after the group build, each package's own `cargo build -p
+/// <package>` finds it fresh and its wasm is processed as `build` does. Returns the stale
+/// packages' names.
+pub fn prebuild(workspace_root: &Path, packages: &[String]) -> Result<Vec<String>, BuildError> {
+    let ws = Workspace::load(workspace_root)?;
+    let mut stale = Vec::new();
+    for package in packages {
+        if cached(&ws, package)?.is_none() {
+            stale.push(package.clone());
+        }
+    }
+    for group in group_by_features(&ws, &stale)? {
+        let group: Vec<&str> = group.iter().map(String::as_str).collect();
+        cargo_build(&ws, &group)?;
     }
     for package in &stale {
         build_in(&ws, package)?;
     }
     Ok(stale)
+}
+
+/// The root of the cargo workspace containing the current directory (`cargo locate-project
+/// --workspace`), for the binaries.
+///
+/// # Errors
+/// When cargo cannot run or the directory is in no workspace, as a message.
+pub fn locate_workspace_root() -> Result<PathBuf, String> {
+    let output = Command::new("cargo")
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .output()
+        .map_err(|e| format!("could not run cargo locate-project: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "not inside a cargo workspace: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    let manifest = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+    manifest
+        .parent()
+        .map(PathBuf::from)
+        .ok_or_else(|| format!("workspace manifest {} has no directory", manifest.display()))
 }
 
 /// The project hash [`build`] embeds for `package` — a keccak256 over the build flags and the

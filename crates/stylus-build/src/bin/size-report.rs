@@ -4,10 +4,12 @@
 //! limit, invalid or fails to build; 0 otherwise, including when there is no contract yet.
 //! Run it from the workspace: `scripts/size-report.sh`.
 
-use std::{path::PathBuf, process::ExitCode};
+use std::process::ExitCode;
 
 use serde_json::json;
-use stylus_build::{check, discover_contracts, load_or_build, prebuild, SizeRow, Verdict};
+use stylus_build::{
+    check, discover_contracts, load_or_build, locate_workspace_root, prebuild, SizeRow, Verdict,
+};
 
 const USAGE: &str = "usage: size-report [--json] [PACKAGE...]\n\
     Builds each contract crate under contracts/ (or each PACKAGE) for wasm32 as cargo-stylus does,\n\
@@ -38,7 +40,7 @@ fn main() -> ExitCode {
         }
     }
 
-    let root = match workspace_root() {
+    let root = match locate_workspace_root() {
         Ok(root) => root,
         Err(e) => {
             eprintln!("size-report: {e}");
@@ -101,25 +103,6 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// The workspace containing the current directory (`cargo locate-project --workspace`).
-fn workspace_root() -> Result<PathBuf, String> {
-    let output = std::process::Command::new("cargo")
-        .args(["locate-project", "--workspace", "--message-format", "plain"])
-        .output()
-        .map_err(|e| format!("could not run cargo locate-project: {e}"))?;
-    if !output.status.success() {
-        return Err(format!(
-            "not inside a cargo workspace: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        ));
-    }
-    let manifest = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-    manifest
-        .parent()
-        .map(PathBuf::from)
-        .ok_or_else(|| format!("workspace manifest {} has no directory", manifest.display()))
 }
 
 /// `12345` → `12,345` (negative numbers keep their sign).

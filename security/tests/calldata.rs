@@ -235,10 +235,11 @@ fn every_contract_reverts_cleanly_on_malformed_calldata() {
         let (succeeded, reverted) = (Cell::new(0u64), Cell::new(0u64));
         let node = RefCell::new(devnode(&mut cast.w));
         node.borrow_mut().restore(started.clone());
+        // Every case starts from this state: a success is rolled back, a revert must leave it.
+        let baseline = Fingerprint::of(&node.borrow());
         let strategy = case(functions, callers.clone());
         let result = runner.run(&strategy, |case| {
             let mut node = node.borrow_mut();
-            let before = Fingerprint::of(&node);
             let receipt = node.send(
                 callers[case.caller],
                 address,
@@ -254,7 +255,7 @@ fn every_contract_reverts_cleanly_on_malformed_calldata() {
                 return Ok(());
             }
             reverted.set(reverted.get() + 1);
-            let changed = before.differences(&Fingerprint::of(&node));
+            let changed = baseline.differences(&Fingerprint::of(&node));
             if !changed.is_empty() {
                 return Err(TestCaseError::fail(format!(
                     "{deployment}: a revert changed {changed:?}"

@@ -385,7 +385,6 @@ fn activate_program(
     let version = params.stylus_version;
     // A re-activation (after expiry or an upgrade) keeps the ArbWasmCache flag.
     let cached = chain.state.program(codehash).is_some_and(|r| r.cached);
-    chain.modules.remove(&codehash);
     chain.state.set_program(
         codehash,
         ProgramRecord {

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use alloy_primitives::{address, Address, B256, U256};
-use stylus_activation::{DataPricer, StylusParams};
+use stylus_activation::{ActivatedProgram, DataPricer, StylusParams};
 use wasmi::{Engine, Linker, Module};
 
 use crate::host::{self, HostState};
@@ -100,8 +100,11 @@ pub struct Chain {
     pub state: WorldState,
     /// Stylus parameters (ArbWasm getters report these).
     pub params: StylusParams,
-    /// Compiled modules by codehash.
-    pub modules: HashMap<B256, Module>,
+    /// Compiled modules by codehash, each beside the activation it was compiled from: a module
+    /// serves only while the state's program record holds that same activation, so a
+    /// re-activation or a restored snapshot never runs a stale module (and a restore need not
+    /// throw the compiled modules away).
+    pub modules: HashMap<B256, (Arc<ActivatedProgram>, Module)>,
     /// Engine + linker.
     pub runtime: Arc<Runtime>,
     /// Block context.

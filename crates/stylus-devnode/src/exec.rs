@@ -1,6 +1,8 @@
 //! Frames: message calls, creates and the Stylus program run with its init charge, memory
 //! footprint, outcome classification and return-data floor (reference §1.7, §2.5, §3, §5).
 
+use std::sync::Arc;
+
 use alloy_primitives::{keccak256, Address, Bytes, B256, U256};
 use wasmi::{Module, Store, Val};
 
@@ -319,18 +321,21 @@ fn is_deployable_stylus_prefix(code: &[u8]) -> bool {
     .any(|prefix| code.starts_with(prefix))
 }
 
-/// Compiles (once per codehash) the instrumented module of an active program.
+/// Compiles (once per activation) the instrumented module of an active program.
 fn module_for(chain: &mut Chain, codehash: B256) -> Result<Module, ExecError> {
-    if let Some(module) = chain.modules.get(&codehash) {
-        return Ok(module.clone());
-    }
     let record = chain
         .state
         .program(codehash)
         .ok_or(ExecError::ProgramNotActivated { codehash })?;
-    let module = Module::new(&chain.runtime.engine, &record.program.instrumented_wasm)
+    if let Some((program, module)) = chain.modules.get(&codehash) {
+        if Arc::ptr_eq(program, &record.program) {
+            return Ok(module.clone());
+        }
+    }
+    let program = Arc::clone(&record.program);
+    let module = Module::new(&chain.runtime.engine, &program.instrumented_wasm)
         .map_err(|e| ExecError::Trap(format!("compiling the instrumented module: {e}")))?;
-    chain.modules.insert(codehash, module.clone());
+    chain.modules.insert(codehash, (program, module.clone()));
     Ok(module)
 }
 

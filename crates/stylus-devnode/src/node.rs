@@ -361,8 +361,6 @@ impl Devnode {
         chain.params = snapshot.params;
         chain.chain_owners = snapshot.chain_owners;
         chain.cache_managers = snapshot.cache_managers;
-        // Compiled modules are keyed by codehash; drop them in case an activation was undone.
-        chain.modules.clear();
         chain.recent_wasms.clear();
     }
 

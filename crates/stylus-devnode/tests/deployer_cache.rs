@@ -473,6 +473,24 @@ fn transactions_overrides_snapshots_and_block_lru() {
     node.restore(snapshot);
     assert_eq!(node.storage(store, U256::ZERO), U256::from(3));
 
+    // A restore that undoes an activation leaves no runnable module behind: the compiled
+    // module serves only the activation it was compiled from.
+    let twin_code = [code.as_slice(), &[0u8]].concat();
+    let created = node.send_create(ALICE, deploy_init_code(&twin_code), U256::ZERO);
+    let twin = created.contract_address.filter(|_| created.status).unwrap();
+    let before_activation = node.snapshot();
+    assert!(node.activate(ALICE, twin).status);
+    assert!(node.send(ALICE, twin, U256::ZERO, increment.clone()).status);
+    node.restore(before_activation);
+    let stale = node.send(ALICE, twin, U256::ZERO, increment.clone());
+    assert!(!stale.status);
+    assert!(
+        matches!(stale.error, Some(ExecError::ProgramNotActivated { .. })),
+        "{:?}",
+        stale.error
+    );
+    assert_eq!(node.storage(twin, U256::ZERO), U256::ZERO);
+
     // Blocks spanning transactions share the recent-wasms LRU: the second call into the
     // program in a block skips the init gas; a new block forgets it.
     node.set_block_per_tx(false);

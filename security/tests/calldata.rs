@@ -14,7 +14,9 @@ use std::cell::{Cell, RefCell};
 
 use alloy_dyn_abi::{DynSolType, DynSolValue};
 use alloy_primitives::{Address, Bytes, I256, U256};
+use alloy_sol_types::SolCall;
 use mutual_deploy::CONTRACTS;
+use mutual_interfaces::cover_products::abi::ICoverProducts;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestError, TestRunner};
 use protocol_security::{abi, cases, cast, devnode, Fingerprint};
@@ -282,4 +284,41 @@ fn every_contract_reverts_cleanly_on_malformed_calldata() {
         "malformed calldata, {per_contract} cases per contract:\n{}",
         totals.join("\n")
     );
+}
+
+/// The deep run's one finding, kept: `productForCover(0, 0, uint256[])` whose array states
+/// 2^18 elements and holds none. alloy-sol-types reserves room for the stated length before
+/// it reads an element, so the call asked for 8 MiB and died out of ink with all its gas spent.
+/// Behind bounded-alloc's bound the reservation fails and the router reverts at once; the same
+/// holds for a length at the bound's edge (8,193 words = 256 KiB + 32 B).
+#[test]
+fn an_array_length_no_calldata_backs_reverts_cleanly() {
+    let mut cast = cast();
+    let to = cast.w.protocol.cover_products;
+    let from = cast.non_member;
+    let node = devnode(&mut cast.w);
+    let before = Fingerprint::of(node);
+    for stated_len in [1u64 << 18, 8_193] {
+        let mut calldata = ICoverProducts::productForCoverCall::SELECTOR.to_vec();
+        for word in [
+            U256::ZERO,
+            U256::ZERO,
+            U256::from(0x60),
+            U256::from(stated_len),
+        ] {
+            calldata.extend(word.to_be_bytes::<32>());
+        }
+        let receipt = node.send(from, to, U256::ZERO, Bytes::from(calldata));
+        assert!(receipt.error.is_none(), "{stated_len}: {:?}", receipt.error);
+        assert!(
+            !receipt.status,
+            "{stated_len}: a call without its elements succeeded"
+        );
+        assert!(
+            receipt.gas_used < 100_000,
+            "{stated_len}: the revert took {} gas",
+            receipt.gas_used
+        );
+        assert!(before.differences(&Fingerprint::of(node)).is_empty());
+    }
 }

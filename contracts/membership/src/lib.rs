@@ -41,6 +41,8 @@
 #![cfg_attr(not(any(test, feature = "export-abi")), no_std)]
 
 extern crate alloc;
+// The global allocator: mini-alloc behind a bound on one allocation (see bounded-alloc).
+extern crate bounded_alloc;
 
 // `#[storage]` and `#[public]` expand to `vec!` and `Vec`.
 #[allow(unused_imports)]

@@ -40,6 +40,8 @@
 // The SDK's macros expand to `vec!` and `Vec`.
 #[macro_use]
 extern crate alloc;
+// The global allocator: mini-alloc behind a bound on one allocation (see bounded-alloc).
+extern crate bounded_alloc;
 
 use alloc::{string::String, vec::Vec};
 use alloy_primitives::{keccak256, Address, B256, U256};

@@ -54,6 +54,8 @@
 // The SDK's macros expand to `vec!`.
 #[macro_use]
 extern crate alloc;
+// The global allocator: mini-alloc behind a bound on one allocation (see bounded-alloc).
+extern crate bounded_alloc;
 
 use alloc::vec::Vec;
 

@@ -16,6 +16,8 @@
 
 #[macro_use]
 extern crate alloc;
+// The global allocator: mini-alloc behind a bound on one allocation (see bounded-alloc).
+extern crate bounded_alloc;
 
 use alloc::vec::Vec;
 use core::cell::Cell;

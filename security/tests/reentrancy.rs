@@ -38,8 +38,6 @@
 //! | membership `join` | takes exactly the fee, refunds nothing (the hostile joins through `forward` in every test) | — |
 //! | staking pool `withdraw`, governance `unlock`, assessment rewards | NXM through the token's `transfer`, which calls no receiver | — |
 
-use std::sync::OnceLock;
-
 use alloy_primitives::{Address, Bytes, B256, U256};
 use alloy_sol_types::{sol, SolCall, SolError};
 use mutual_deploy::{swap_call, tokens, Outcome};
@@ -95,19 +93,13 @@ impl Hostile {
     /// 1 000 ETH.
     fn deploy(w: &mut World) -> Self {
         let driver = w.account("mallory");
-        // Built once per process: the tests run in parallel, and two builds of a stale fixture
-        // at once race on its cached files.
-        static BUILT: OnceLock<Vec<u8>> = OnceLock::new();
-        let code = BUILT.get_or_init(|| {
-            stylus_build::load_or_build(&workspace_root(), HOSTILE_PACKAGE)
-                .unwrap_or_else(|e| panic!("building {HOSTILE_PACKAGE}: {e}"))
-                .code
-        });
+        let built = stylus_build::load_or_build(&workspace_root(), HOSTILE_PACKAGE)
+            .unwrap_or_else(|e| panic!("building {HOSTILE_PACKAGE}: {e}"));
         let deployed = w
             .chain
             .deploy_program(
                 driver,
-                code,
+                &built.code,
                 Bytes::new(),
                 U256::ZERO,
                 B256::repeat_byte(0x66),

@@ -16,6 +16,7 @@ use std::{
     fs, io,
     path::{Path, PathBuf},
     process::{Command, ExitStatus},
+    sync::atomic::{AtomicU64, Ordering},
 };
 
 pub use check::{check, ActivationCosts, SizeRow, Verdict};
@@ -405,8 +406,11 @@ pub fn artifact_paths(target_dir: &Path, package: &str) -> (PathBuf, PathBuf) {
 }
 
 /// Writes the artifacts of `d`, each through a temporary file and a rename so that a concurrent
-/// [`load_or_build`] never reads a half-written file.
+/// [`load_or_build`] never reads a half-written file. Each write has a temporary file of its
+/// own (process id and a per-process counter): two threads storing the same package at once
+/// must not rename each other's file away.
 fn store(ws: &Workspace, d: &Deployable) -> Result<(), BuildError> {
+    static WRITES: AtomicU64 = AtomicU64::new(0);
     let (wasm_path, code_path) = artifact_paths(&ws.target_dir, &d.package);
     let dir = wasm_path.parent().expect("artifact paths have a directory");
     fs::create_dir_all(dir).map_err(|source| BuildError::Io {
@@ -414,7 +418,8 @@ fn store(ws: &Workspace, d: &Deployable) -> Result<(), BuildError> {
         source,
     })?;
     for (path, bytes) in [(&wasm_path, &d.wasm), (&code_path, &d.code)] {
-        let tmp = path.with_extension(format!("tmp{}", std::process::id()));
+        let write = WRITES.fetch_add(1, Ordering::Relaxed);
+        let tmp = path.with_extension(format!("tmp{}-{write}", std::process::id()));
         fs::write(&tmp, bytes)
             .and_then(|()| fs::rename(&tmp, path))
             .map_err(|source| BuildError::Io {

@@ -50,6 +50,11 @@
 //!    rest is what is still streaming), so every claimable reward and stake can be paid.
 //! 8. **Locked and assessment NXM are backed exactly**: the governance contract holds Σ of the
 //!    actors' locks, the assessment contract Σ of their assessment stakes.
+//! 9. **Allocations ≤ capacity per tranche**: every (product, tranche) of pool 1 whose
+//!    allocation (`trancheAllocations`) grew in the step holds at most the tranche's capacity
+//!    for the product (`capacity_units` of its stake, the product's capacity reduction and
+//!    the pool's target weight). Only growth is checked: a stake burn or a lower weight may
+//!    legitimately leave an older allocation above the shrunk capacity.
 //!
 //! A second test, [`one_member_never_profits`], runs sequences of one member alone (trades,
 //! staking, cover, locks, time) from ETH only, then withdraws what it can and sells all its
@@ -57,9 +62,6 @@
 //! withdrew valued at the highest sell price (spot B) the sequence saw.
 //!
 //! # Not covered yet
-//! * Allocations ≤ capacity per tranche: staking-products exposes capacity and allocations
-//!   only summed over tranches (`capacity`), and a stake burn may legitimately leave
-//!   allocations above the shrunk capacity; the per-tranche check needs a per-tranche view.
 //! * "Rewards minted = claimable + still streaming" as an equality: the still-streaming part
 //!   is not exposed (it is spread over expiry buckets); invariant 7 checks the inequality.
 //! * Claims in the one-member test: one member can stake as an assessor and accept its own
@@ -71,7 +73,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
-use alloy_primitives::{Address, Log, U256};
+use alloy_primitives::{keccak256, Address, Log, U256};
 use alloy_sol_types::{SolCall, SolEvent};
 use mutual_deploy::{swap_call, tokens, Outcome};
 use mutual_interfaces::{
@@ -79,24 +81,32 @@ use mutual_interfaces::{
     capital_pool::{abi::ICapitalPool, ClaimPaid, Deposit, SwapPaid, TreasuryTransfer},
     claims::{abi::IClaims, ClaimPayoutRedeemed},
     cover::abi::ICover,
+    cover_products::abi::ICoverProducts,
     cover_viewer::abi::ICoverViewer,
     governance::abi::IGovernance,
     membership::abi::IMembership,
     nxm_token::{abi::INxmToken, Transfer},
     position_nft::abi::IPositionNft,
     staking_pool::abi::IStakingPool,
+    staking_products::abi::IStakingProducts,
     staking_viewer::abi::IStakingViewer,
 };
+use mutual_math::allocation;
 use proptest::prelude::*;
 use protocol_e2e::{CoverOrder, World};
 use protocol_security::{cases, devnode, Fingerprint};
-use stylus_devnode::Snapshot;
+use staking_records::{views, views::Fault, Records};
+use stylus_devnode::{Devnode, Snapshot};
 
 const HOUR_SECS: u64 = 3_600;
 const DAY_SECS: u64 = 86_400;
 const BPS: u64 = 10_000;
 /// The only staking pool of the base world.
 const POOL_ID: u64 = 1;
+/// The products pool 1 carries (the launch products).
+const LAUNCH_PRODUCTS: [u64; 2] = [0, 1];
+/// An allocation unit: 0.01 NXM.
+const ALLOCATION_UNIT_NXM: U256 = U256::from_limbs([10_000_000_000_000_000, 0, 0, 0]);
 
 /// The actors, by index: 0 founder, 1 alice (pool manager), 2 bob (holds a cover), 3 carol
 /// (assessor, board seat 0), 4 dave (assessor), 5 frank and 6 grace (not yet members), 7
@@ -229,16 +239,24 @@ fn buy_cover(
     actor: BoxedStrategy<usize>,
     owner: BoxedStrategy<usize>,
 ) -> impl Strategy<Value = Action> {
-    (actor, owner, 0..2u64, share(), 28..=365u64, any::<bool>()).prop_map(
-        |(buyer, owner, product, amount_bps, period_days, pay_nxm)| Action::BuyCover {
-            buyer,
-            owner,
-            product,
-            amount_bps,
-            period_days,
-            pay_nxm,
-        },
+    (
+        actor,
+        owner,
+        0..LAUNCH_PRODUCTS.len() as u64,
+        share(),
+        28..=365u64,
+        any::<bool>(),
     )
+        .prop_map(
+            |(buyer, owner, product, amount_bps, period_days, pay_nxm)| Action::BuyCover {
+                buyer,
+                owner,
+                product,
+                amount_bps,
+                period_days,
+                pay_nxm,
+            },
+        )
 }
 
 /// Every action, by any actor of the many-member world.
@@ -332,6 +350,7 @@ struct Base {
     model: Model,
     /// Actors 0..8 of the many-member world, then the one-member test's actor.
     actors: Vec<Address>,
+    progress: Progress,
     /// The protocol's contracts (they hold NXM without being members).
     contracts: BTreeSet<Address>,
 }
@@ -416,6 +435,11 @@ fn build_base() -> Base {
         model,
         actors,
         contracts,
+        progress: Progress {
+            sequences: 0,
+            steps: 0,
+            started: std::time::Instant::now(),
+        },
     };
     Run::new(&mut base).check_state();
     base
@@ -430,13 +454,44 @@ fn with_base(body: impl FnOnce(&mut Run)) {
         devnode(&mut base.w).restore(snapshot);
         let mut run = Run::new(base);
         body(&mut run);
+        let steps = run.steps;
+        base.progress.report(steps);
     });
+}
+
+/// A test's running count of sequences and steps, printed every [`Progress::EVERY`]
+/// sequences (the deep run's figures).
+struct Progress {
+    sequences: u64,
+    steps: u64,
+    started: std::time::Instant,
+}
+
+impl Progress {
+    const EVERY: u64 = 1_000;
+
+    fn report(&mut self, steps: u64) {
+        self.sequences += 1;
+        self.steps += steps;
+        if self.sequences.is_multiple_of(Self::EVERY) {
+            let thread = std::thread::current();
+            eprintln!(
+                "{}: {} sequences, {} steps, {} s",
+                thread.name().unwrap_or("invariants"),
+                self.sequences,
+                self.steps,
+                self.started.elapsed().as_secs()
+            );
+        }
+    }
 }
 
 /// One case: the world, the model of this case, and the actors.
 struct Run<'a> {
     w: &'a mut World,
     model: Model,
+    /// Steps taken so far.
+    steps: u64,
     actors: &'a [Address],
     contracts: &'a BTreeSet<Address>,
 }
@@ -459,11 +514,191 @@ fn events<E: SolEvent>(logs: &[Log], emitter: Address) -> Vec<E> {
         .collect()
 }
 
+/// A position's figures in one tranche.
+#[derive(Debug, PartialEq)]
+struct PositionFigures {
+    stake_shares: U256,
+    reward_shares: U256,
+    withdrawable_stake_nxm: U256,
+    withdrawable_rewards_nxm: U256,
+}
+
+/// Pool 1's staking figures that invariants 6 and 7 compare.
+#[derive(Debug, PartialEq)]
+struct StakingFigures {
+    active_stake_nxm: U256,
+    stake_shares: U256,
+    reward_shares: U256,
+    undistributed_nxm: U256,
+    /// `(stakeShares, rewardShares)` of each of the 8 active tranches.
+    tranches: BTreeMap<u64, (U256, U256)>,
+    /// By (tranche, token id): every tranche a position used, with the fee position (0).
+    positions: BTreeMap<(u64, U256), PositionFigures>,
+}
+
+/// Where [`StakingFigures`] come from: the staking viewer's views (the deployed contract) or
+/// the pool's words read natively ([`PoolWords`]). Pool 1 throughout.
+trait StakingViews {
+    /// `(activeStakeNxm, stakeSharesSupply, rewardSharesSupply)` and the first active tranche.
+    fn pool(&mut self) -> ((U256, U256, U256), u64);
+    fn tranche(&mut self, tranche_id: u64) -> (U256, U256);
+    fn undistributed_nxm(&mut self) -> U256;
+    /// `(stakeShares, rewardShares)` as deposited.
+    fn deposit(&mut self, token_id: U256, tranche_id: u64) -> (U256, U256);
+    /// `(stakeNxm, rewardsNxm)` withdrawable now.
+    fn withdrawable(&mut self, token_id: U256, tranche_id: u64) -> (U256, U256);
+}
+
+impl StakingFigures {
+    fn read(views: &mut impl StakingViews, tokens_by_tranche: &BTreeMap<u64, Vec<U256>>) -> Self {
+        let ((active_stake_nxm, stake_shares, reward_shares), first_active) = views.pool();
+        let tranches = (first_active..first_active + 8)
+            .map(|tranche_id| (tranche_id, views.tranche(tranche_id)))
+            .collect();
+        let mut positions = BTreeMap::new();
+        for (&tranche_id, token_ids) in tokens_by_tranche {
+            for &token_id in token_ids {
+                let (stake_shares, reward_shares) = views.deposit(token_id, tranche_id);
+                let (withdrawable_stake_nxm, withdrawable_rewards_nxm) =
+                    views.withdrawable(token_id, tranche_id);
+                positions.insert(
+                    (tranche_id, token_id),
+                    PositionFigures {
+                        stake_shares,
+                        reward_shares,
+                        withdrawable_stake_nxm,
+                        withdrawable_rewards_nxm,
+                    },
+                );
+            }
+        }
+        Self {
+            active_stake_nxm,
+            stake_shares,
+            reward_shares,
+            undistributed_nxm: views.undistributed_nxm(),
+            tranches,
+            positions,
+        }
+    }
+}
+
+/// The staking viewer's answers.
+impl StakingViews for World {
+    fn pool(&mut self) -> ((U256, U256, U256), u64) {
+        let p = self.protocol;
+        let pool_id = U256::from(POOL_ID);
+        let pool = self.view(
+            p.staking_viewer,
+            &IStakingViewer::poolCall { poolId: pool_id },
+        );
+        let stakes = self.view(
+            p.staking_pool,
+            &IStakingPool::trancheStakesCall { poolId: pool_id },
+        );
+        ((pool._5, pool._6, pool._7), stakes._0.to())
+    }
+
+    fn tranche(&mut self, tranche_id: u64) -> (U256, U256) {
+        let call = IStakingViewer::trancheCall {
+            poolId: U256::from(POOL_ID),
+            trancheId: U256::from(tranche_id),
+        };
+        let t = self.view(self.protocol.staking_viewer, &call);
+        (t._0, t._1)
+    }
+
+    fn undistributed_nxm(&mut self) -> U256 {
+        let call = IStakingViewer::undistributedRewardsCall {
+            poolId: U256::from(POOL_ID),
+        };
+        self.view(self.protocol.staking_viewer, &call)
+    }
+
+    fn deposit(&mut self, token_id: U256, tranche_id: u64) -> (U256, U256) {
+        let call = IStakingViewer::depositCall {
+            poolId: U256::from(POOL_ID),
+            tokenId: token_id,
+            trancheId: U256::from(tranche_id),
+        };
+        let d = self.view(self.protocol.staking_viewer, &call);
+        (d._0, d._1)
+    }
+
+    fn withdrawable(&mut self, token_id: U256, tranche_id: u64) -> (U256, U256) {
+        World::withdrawable(self, U256::from(POOL_ID), token_id, tranche_id)
+    }
+}
+
+/// The staking pool's words straight from the devnode's state, under the pool's layout (one
+/// `StorageMap<U256, U256>` at slot 0: word `key` is at `keccak256(key ‖ 0)`).
+struct PoolWords<'a> {
+    node: &'a Devnode,
+    pool: Address,
+}
+
+impl Records for PoolWords<'_> {
+    fn read(&self, key: U256) -> U256 {
+        let mut preimage = [0u8; 64];
+        preimage[..32].copy_from_slice(&key.to_be_bytes::<32>());
+        self.node.storage(self.pool, keccak256(preimage).into())
+    }
+
+    fn now(&self) -> u64 {
+        self.node.timestamp()
+    }
+}
+
+impl PoolWords<'_> {
+    fn answer<T>(result: Result<T, Fault>) -> T {
+        result.expect("pool 1 exists and its figures fit")
+    }
+}
+
+impl StakingViews for PoolWords<'_> {
+    fn pool(&mut self) -> ((U256, U256, U256), u64) {
+        let pool = Self::answer(views::pool(self, U256::from(POOL_ID)));
+        ((pool.5, pool.6, pool.7), self.current_tranche())
+    }
+
+    fn tranche(&mut self, tranche_id: u64) -> (U256, U256) {
+        Self::answer(views::tranche(
+            self,
+            U256::from(POOL_ID),
+            U256::from(tranche_id),
+        ))
+    }
+
+    fn undistributed_nxm(&mut self) -> U256 {
+        Self::answer(views::undistributed_rewards(self, U256::from(POOL_ID)))
+    }
+
+    fn deposit(&mut self, token_id: U256, tranche_id: u64) -> (U256, U256) {
+        let d = Self::answer(views::deposit(
+            self,
+            U256::from(POOL_ID),
+            token_id,
+            U256::from(tranche_id),
+        ));
+        (d.0, d.1)
+    }
+
+    fn withdrawable(&mut self, token_id: U256, tranche_id: u64) -> (U256, U256) {
+        Self::answer(views::withdrawable(
+            self,
+            U256::from(POOL_ID),
+            token_id,
+            U256::from(tranche_id),
+        ))
+    }
+}
+
 impl<'a> Run<'a> {
     fn new(base: &'a mut Base) -> Self {
         Self {
             w: &mut base.w,
             model: base.model.clone(),
+            steps: 0,
             actors: &base.actors,
             contracts: &base.contracts,
         }
@@ -996,7 +1231,7 @@ impl<'a> Run<'a> {
         }
     }
 
-    /// The invariants on the state (1, 2, 6, 7, 8).
+    /// The invariants on the state (1, 2, 6, 7, 8; 9 is [`Run::check_allocations`]).
     fn check_state(&mut self) {
         let p = self.w.protocol;
         // 1 and 2: the supply is every holder's, and only members (or the protocol) hold it.
@@ -1050,43 +1285,8 @@ impl<'a> Run<'a> {
         self.check_staking();
     }
 
-    /// Invariants 6 and 7 on pool 1.
-    fn check_staking(&mut self) {
-        let p = self.w.protocol;
-        let pool_id = U256::from(POOL_ID);
-        let pool = self.w.view(
-            p.staking_viewer,
-            &IStakingViewer::poolCall { poolId: pool_id },
-        );
-        let (active_stake_nxm, stake_shares, reward_shares) = (pool._5, pool._6, pool._7);
-        let stakes = self.w.view(
-            p.staking_pool,
-            &IStakingPool::trancheStakesCall { poolId: pool_id },
-        );
-        let first_active = stakes._0.to::<u64>();
-        let mut tranche_shares = BTreeMap::new();
-        let (mut sum_stake_shares, mut sum_reward_shares) = (U256::ZERO, U256::ZERO);
-        for tranche_id in first_active..first_active + 8 {
-            let t = self.w.view(
-                p.staking_viewer,
-                &IStakingViewer::trancheCall {
-                    poolId: pool_id,
-                    trancheId: U256::from(tranche_id),
-                },
-            );
-            sum_stake_shares += t._0;
-            sum_reward_shares += t._1;
-            tranche_shares.insert(tranche_id, (t._0, t._1));
-        }
-        assert_eq!(
-            sum_stake_shares, stake_shares,
-            "Σ tranche stake shares ≠ the pool's"
-        );
-        assert_eq!(
-            sum_reward_shares, reward_shares,
-            "Σ tranche reward shares ≠ the pool's"
-        );
-        // Every position (and the fee position, token 0) in every tranche it used.
+    /// Every position (and the fee position, token 0) of pool 1 by every tranche it used.
+    fn tokens_by_tranche(&self) -> BTreeMap<u64, Vec<U256>> {
         let mut tokens_by_tranche: BTreeMap<u64, Vec<U256>> = BTreeMap::new();
         for position in &self.model.positions {
             for &tranche_id in &position.tranche_ids {
@@ -1096,49 +1296,168 @@ impl<'a> Run<'a> {
                     .push(position.token_id);
             }
         }
-        let mut owed_nxm = active_stake_nxm
-            + self.w.view(
-                p.staking_viewer,
-                &IStakingViewer::undistributedRewardsCall { poolId: pool_id },
-            );
-        for (tranche_id, mut token_ids) in tokens_by_tranche {
+        for token_ids in tokens_by_tranche.values_mut() {
             token_ids.push(U256::ZERO);
-            let (mut position_stake_shares, mut position_reward_shares) = (U256::ZERO, U256::ZERO);
-            for token_id in token_ids {
-                let d = self.w.view(
-                    p.staking_viewer,
-                    &IStakingViewer::depositCall {
-                        poolId: pool_id,
-                        tokenId: token_id,
-                        trancheId: U256::from(tranche_id),
-                    },
-                );
-                position_stake_shares += d._0;
-                position_reward_shares += d._1;
-                let (stake, rewards) = self.w.withdrawable(pool_id, token_id, tranche_id);
-                owed_nxm += stake + rewards;
-            }
-            if let Some(&(stake_shares, reward_shares)) = tranche_shares.get(&tranche_id) {
+        }
+        tokens_by_tranche
+    }
+
+    /// Pool 1's staking figures read from its storage by `staking_records` (the code the pool
+    /// settles with), as of the current block.
+    fn staking_figures(&mut self) -> StakingFigures {
+        let tokens_by_tranche = self.tokens_by_tranche();
+        let pool = self.w.protocol.staking_pool;
+        let node: &Devnode = devnode(self.w);
+        StakingFigures::read(&mut PoolWords { node, pool }, &tokens_by_tranche)
+    }
+
+    /// The staking viewer (the contract a dApp reads) answers what the pool's storage holds:
+    /// the figures through it equal [`Run::staking_figures`]. Checked once per sequence, at
+    /// its end (a viewer call is a dozen cross-contract reads, ~1 ms each on the devnode).
+    fn check_staking_viewer(&mut self) {
+        let tokens_by_tranche = self.tokens_by_tranche();
+        let through_viewer = StakingFigures::read(&mut *self.w, &tokens_by_tranche);
+        assert_eq!(
+            through_viewer,
+            self.staking_figures(),
+            "the staking viewer disagrees with the pool's storage"
+        );
+    }
+
+    /// Invariants 6 and 7 on pool 1.
+    fn check_staking(&mut self) {
+        let f = self.staking_figures();
+        let (sum_stake_shares, sum_reward_shares) = f
+            .tranches
+            .values()
+            .fold((U256::ZERO, U256::ZERO), |(s, r), t| (s + t.0, r + t.1));
+        assert_eq!(
+            sum_stake_shares, f.stake_shares,
+            "Σ tranche stake shares ≠ the pool's"
+        );
+        assert_eq!(
+            sum_reward_shares, f.reward_shares,
+            "Σ tranche reward shares ≠ the pool's"
+        );
+        let mut owed_nxm = f.active_stake_nxm + f.undistributed_nxm;
+        let mut position_shares: BTreeMap<u64, (U256, U256)> = BTreeMap::new();
+        for (&(tranche_id, _), position) in &f.positions {
+            let sums = position_shares.entry(tranche_id).or_default();
+            sums.0 += position.stake_shares;
+            sums.1 += position.reward_shares;
+            owed_nxm += position.withdrawable_stake_nxm + position.withdrawable_rewards_nxm;
+        }
+        for (tranche_id, sums) in position_shares {
+            if let Some(&shares) = f.tranches.get(&tranche_id) {
                 assert_eq!(
-                    (position_stake_shares, position_reward_shares),
-                    (stake_shares, reward_shares),
+                    sums, shares,
                     "tranche {tranche_id}: Σ positions' shares ≠ the tranche's"
                 );
             }
         }
-        let held_nxm = self.nxm(p.staking_pool);
+        let held_nxm = self.nxm(self.w.protocol.staking_pool);
         assert!(
             held_nxm >= owed_nxm,
             "the staking pool holds {held_nxm} NXM, owes {owed_nxm}"
         );
     }
 
-    /// Runs `actions`, checking the invariants after each.
+    /// Pool 1's allocation per (product, tranche id), expired buckets removed.
+    fn allocations(&mut self) -> BTreeMap<(u64, u64), U256> {
+        let p = self.w.protocol;
+        let mut allocations = BTreeMap::new();
+        for product in LAUNCH_PRODUCTS {
+            let window = self.w.view(
+                p.staking_products,
+                &IStakingProducts::trancheAllocationsCall {
+                    poolId: U256::from(POOL_ID),
+                    productId: U256::from(product),
+                },
+            );
+            let (first, amounts) = (window._0, window._1);
+            for (i, amount_nxm) in amounts.into_iter().enumerate() {
+                allocations.insert((product, first.to::<u64>() + i as u64), amount_nxm);
+            }
+        }
+        allocations
+    }
+
+    /// Invariant 9: every (product, tranche) whose allocation grew since `before` holds at
+    /// most its capacity, `capacity_units(tranche stake, capacity reduction, target weight)`
+    /// allocation units of 0.01 NXM. (Only growth is checked: a burn or a lower weight may
+    /// legitimately leave an older allocation above the shrunk capacity.)
+    fn check_allocations(&mut self, before: &BTreeMap<(u64, u64), U256>) {
+        let p = self.w.protocol;
+        let pool_id = U256::from(POOL_ID);
+        let after = self.allocations();
+        let grown: Vec<_> = after
+            .iter()
+            .filter(|(key, &amount)| amount > before.get(key).copied().unwrap_or_default())
+            .map(|(&key, &amount)| (key, amount))
+            .collect();
+        if grown.is_empty() {
+            return;
+        }
+        let stakes = self.w.view(
+            p.staking_pool,
+            &IStakingPool::trancheStakesCall { poolId: pool_id },
+        );
+        let (first_stake, stakes_nxm) = (stakes._0, stakes._1);
+        for ((product, tranche_id), allocated_nxm) in grown {
+            let product_id = U256::from(product);
+            let reduction_bps = self
+                .w
+                .view(
+                    p.cover_products,
+                    &ICoverProducts::productCall {
+                        productId: product_id,
+                    },
+                )
+                ._3;
+            let target_weight = self
+                .w
+                .view(
+                    p.staking_products,
+                    &IStakingProducts::productCall {
+                        poolId: pool_id,
+                        productId: product_id,
+                    },
+                )
+                ._0;
+            let stake_nxm = tranche_id
+                .checked_sub(first_stake.to::<u64>())
+                .and_then(|offset| stakes_nxm.get(offset as usize).copied())
+                .unwrap_or_default();
+            let units = allocation::capacity_units(
+                stake_nxm,
+                reduction_bps.to::<u64>(),
+                target_weight.to::<u64>(),
+            )
+            .expect("the launch products' parameters are in range");
+            let capacity_nxm = U256::from(allocation::units_u64(units)) * ALLOCATION_UNIT_NXM;
+            assert!(
+                allocated_nxm <= capacity_nxm,
+                "product {product}, tranche {tranche_id}: {allocated_nxm} NXM allocated, \
+                 capacity {capacity_nxm} (stake {stake_nxm})"
+            );
+        }
+    }
+
+    /// Runs `action` and checks every invariant after it.
+    fn step(&mut self, action: &Action) {
+        self.steps += 1;
+        let allocations = self.allocations();
+        self.act(action);
+        self.check_state();
+        self.check_allocations(&allocations);
+    }
+
+    /// Runs `actions`, checking the invariants after each, and the staking viewer at the end.
     fn run(&mut self, actions: &[Action]) {
         for action in actions {
-            self.act(action);
-            self.check_state();
+            self.step(action);
         }
+        self.check_staking_viewer();
     }
 }
 
@@ -1156,8 +1475,7 @@ fn one_member(actions: &[Action]) {
         let start_eth = run.w.balance(solo);
         let mut max_spot_b_wad = run.w.ramm_state().spotPriceB;
         for action in actions {
-            run.act(action);
-            run.check_state();
+            run.step(action);
             max_spot_b_wad = max_spot_b_wad.max(run.w.ramm_state().spotPriceB);
         }
         // Liquidate: every position's withdrawable stake and rewards, then all the NXM.
@@ -1170,6 +1488,7 @@ fn one_member(actions: &[Action]) {
             run.send(solo, p.ramm, U256::ZERO, &call, None);
         }
         run.check_state();
+        run.check_staking_viewer();
         let end_eth = run.w.balance(solo);
         let allowance_eth = run.model.rewards_withdrawn_nxm * max_spot_b_wad / tokens(1);
         assert!(

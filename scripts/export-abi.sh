@@ -3,7 +3,9 @@
 # (contracts/*/ with a Stylus.toml) writes
 #   deploy/abi/<package>.sol   the Solidity interface the contract's export-abi binary prints
 #                              (`cargo run --features export-abi --target <host>`, as
-#                              `cargo stylus export-abi` runs it);
+#                              `cargo stylus export-abi` runs it), with the events the contract
+#                              emits added (the SDK exports functions and errors only; the
+#                              events are the interfaces crate's, by its event-declarations);
 #   deploy/abi/<package>.json  its JSON ABI, from compiling that interface with solc (the npm
 #                              package pinned in tools/solc, installed here with `npm ci`), plus
 #                              the constructor the binary reports.
@@ -69,7 +71,21 @@ for package in "${packages[@]}"; do
   echo "export-abi: $package" >&2
   run=(cargo run --quiet --locked --ignore-rust-version -p "$package"
        --features export-abi --target "$host" --)
-  "${run[@]}" abi --license "$license" --pragma "$pragma" > "$work/$package.sol"
+  "${run[@]}" abi --license "$license" --pragma "$pragma" > "$work/$package.exported.sol"
+  # The SDK exports functions and errors only: the events the contract emits go in before the
+  # interface's closing brace (the interfaces crate's declarations, event-declarations).
+  cargo run --quiet --locked --ignore-rust-version -p mutual-interfaces --bin event-declarations \
+    -- "$package" > "$work/$package.events"
+  awk -v events="$work/$package.events" '
+    { lines[NR] = $0 }
+    END {
+      last = NR
+      while (last > 0 && lines[last] != "}") last--
+      if (last == 0) { print "export-abi: no closing brace of the interface" > "/dev/stderr"; exit 1 }
+      for (i = 1; i < last; i++) print lines[i]
+      while ((getline event < events) > 0) { print ""; print "    " event }
+      for (i = last; i <= NR; i++) print lines[i]
+    }' "$work/$package.exported.sol" > "$work/$package.sol"
   "${run[@]}" constructor > "$work/$package.constructor"
   node "$solc_dir/abi.js" "$work/$package.sol" "$work/$package.constructor" > "$work/$package.json"
   mv "$work/$package.sol" "$work/$package.json" "$out/"

@@ -72,4 +72,22 @@ interface IAssessment {
     error NoStake(address);
 
     error InvalidDayLength(uint256);
+
+    event StakeDeposited(address indexed assessor, uint256 amountNxm, uint256 stakeNxm);
+
+    event StakeWithdrawn(address indexed assessor, address indexed to, uint256 amountNxm);
+
+    event AssessmentStarted(uint256 indexed assessmentId, uint256 totalRewardNxm, uint256 depositEth, uint256 endSecs);
+
+    event VoteCast(address indexed assessor, uint256 indexed assessmentId, bool accept, uint256 stakeNxm, uint256 endSecs);
+
+    event RewardWithdrawn(address indexed assessor, uint256 amountNxm, uint256 nextVoteIndex);
+
+    event VoteUndone(address indexed assessor, uint256 indexed assessmentId, uint256 stakeNxm, uint256 endSecs);
+
+    event FraudProcessed(address indexed assessor, uint256 burnedNxm, uint256 nextVoteIndex);
+
+    event ContractsSet(address nxmToken, address claims);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

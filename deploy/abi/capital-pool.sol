@@ -48,4 +48,20 @@ interface ICapitalPool {
     error Paused();
 
     error MathOverflow();
+
+    event Deposit(address indexed from, uint256 amountEth);
+
+    event SwapPaid(address indexed to, uint256 amountEth);
+
+    event McrUpdated(uint256 mcrEth, uint256 desiredMcrEth, uint256 activeCoverEth);
+
+    event ClaimPaid(address indexed to, uint256 amountEth);
+
+    event TreasuryTransfer(address indexed to, uint256 amountEth);
+
+    event ContractsSet(address nxmToken, address ramm, address cover, address claims);
+
+    event McrFloorSet(uint256 mcrFloorEth);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

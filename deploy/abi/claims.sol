@@ -64,4 +64,12 @@ interface IClaims {
     error ClaimNotFound(uint256);
 
     error ClaimNotRedeemable(uint256, uint8);
+
+    event ClaimSubmitted(uint256 indexed claimId, uint256 indexed coverId, address indexed claimant, uint256 amount, uint256 assessmentId, uint256 depositEth, string proofUri);
+
+    event ClaimPayoutRedeemed(uint256 indexed claimId, address indexed owner, uint256 amount, uint256 depositEth);
+
+    event ContractsSet(address nxmToken, address ramm, address capitalPool, address cover, address coverNft, address assessment);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

@@ -68,4 +68,12 @@ interface ICoverProducts {
     error InvalidClaimMethod(uint256);
 
     error GracePeriodTooLong(uint256);
+
+    event ProductTypeSet(uint256 indexed productTypeId, uint256 claimMethod, uint256 gracePeriodSecs, string metadataUri);
+
+    event ProductSet(uint256 indexed productId, uint256 productTypeId, uint256 minPriceBps, uint256 initialPriceBps, uint256 capacityReductionBps, uint256 coverAssets, bool useFixedPrice, bool isDeprecated, string metadataUri);
+
+    event ContractsSet(address membership, address stakingPool);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

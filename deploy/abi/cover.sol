@@ -76,4 +76,14 @@ interface ICover {
     error PayoutExceedsCover(uint256, uint256);
 
     error InvalidDayLength(uint256);
+
+    event CoverBought(uint256 indexed coverId, uint256 indexed originalCoverId, uint256 indexed productId, address buyer, uint256 coverAsset, uint256 amount, uint256 periodSecs, uint256 paymentAsset, uint256 premiumInPaymentAsset, uint256 commission, string ipfsData);
+
+    event CoverExpired(uint256 indexed coverId);
+
+    event StakeBurnedForPayout(uint256 indexed coverId, uint256 payoutInAsset, uint256 remainingAmount);
+
+    event ContractsSet(address nxmToken, address ramm, address capitalPool, address coverProducts, address stakingPool, address coverNft, address claims);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

@@ -94,4 +94,22 @@ interface IGovernance {
     error AlreadyInitialized();
 
     error InvalidDayLength(uint256);
+
+    event Locked(address indexed member, uint256 amountNxm, uint256 lockedNxm);
+
+    event Unlocked(address indexed member, uint256 amountNxm, uint256 lockedNxm);
+
+    event ProposalCreated(uint256 indexed proposalId, address indexed proposer, uint256 actionCount, bool special, uint256 endSecs, string descriptionUri);
+
+    event VoteCast(uint256 indexed proposalId, address indexed voter, bool support, uint256 weightNxm);
+
+    event ProposalVetoed(uint256 indexed proposalId, uint8 seat, address indexed seatHolder, uint8 vetoes);
+
+    event ProposalExecuted(uint256 indexed proposalId, address indexed executor);
+
+    event ProtocolContractsSet(uint256 count);
+
+    event ProtocolContractAt(uint256 indexed index, address indexed account);
+
+    event Initialized(address nxmToken, address membership);
 }

@@ -102,4 +102,30 @@ interface IMembership {
     error TooManyStateHolders(uint8);
 
     error EthTransferFailed(address, uint256);
+
+    event MemberJoined(address indexed member, uint64 memberId, uint256 nonce, uint256 feeEth);
+
+    event MemberLeft(address indexed member, uint64 memberId);
+
+    event MembershipSwitched(address indexed from, address indexed to, uint64 memberId);
+
+    event AdvisoryBoardSeatSet(uint8 indexed seat, address indexed previous, address indexed account);
+
+    event PauseConfigured(bool paused, address indexed by);
+
+    event UnpauseConfirmed(address indexed by, uint8 seat, uint8 confirmations, uint8 needed);
+
+    event KycAuthoritySet(address indexed kycAuthority);
+
+    event JoiningFeeSet(uint256 joiningFeeEth);
+
+    event ContractsSet(address nxmToken, address capitalPool);
+
+    event FeesSwept(uint256 amountEth);
+
+    event StateHolderRegistered(address indexed holder);
+
+    event StateHolderUnregistered(address indexed holder);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

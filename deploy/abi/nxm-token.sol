@@ -78,4 +78,18 @@ interface INxmToken {
     error Paused();
 
     error ZeroAddress();
+
+    event Transfer(address indexed from, address indexed to, uint256 value);
+
+    event Approval(address indexed owner, address indexed spender, uint256 value);
+
+    event MemberSet(address indexed account, bool isMember);
+
+    event PausedSet(bool paused);
+
+    event OperatorSet(address indexed operator, bool enabled);
+
+    event MembershipSet(address indexed membership);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

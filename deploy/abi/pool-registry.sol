@@ -38,4 +38,12 @@ interface IPoolRegistry {
     error PoolNotFound(uint256);
 
     error OnlyManager(address, uint256);
+
+    event PoolCreated(uint256 indexed poolId, address indexed manager, bool isPrivate, uint256 initialFeePercent, uint256 maxFeePercent, string metadataUri);
+
+    event PoolMetadataChanged(uint256 indexed poolId, string metadataUri);
+
+    event ContractsSet(address nxmToken, address stakingPool);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

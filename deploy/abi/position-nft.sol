@@ -68,4 +68,16 @@ interface IPositionNft {
     error UnsafeRecipient(address);
 
     error MathOverflow();
+
+    event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
+
+    event Approval(address indexed owner, address indexed approved, uint256 indexed tokenId);
+
+    event ApprovalForAll(address indexed owner, address indexed operator, bool approved);
+
+    event MinterSet(address indexed minter);
+
+    event BaseUriSet(string baseUri);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

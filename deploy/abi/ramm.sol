@@ -56,4 +56,24 @@ interface IRamm {
     error InvalidLaunchParameters();
 
     error MathOverflow();
+
+    event EthSwappedForNxm(address indexed member, uint256 ethIn, uint256 nxmOut, uint256 ethReserve, uint256 nxmReserveA, uint256 nxmReserveB);
+
+    event NxmSwappedForEth(address indexed member, uint256 nxmIn, uint256 ethOut, uint256 ethReserve, uint256 nxmReserveA, uint256 nxmReserveB);
+
+    event ObservationUpdated(uint256 timestamp, uint256 cumulativePriceA, uint256 cumulativePriceB);
+
+    event EthInjected(uint256 amountEth);
+
+    event EthExtracted(uint256 amountEth);
+
+    event BudgetRemoved();
+
+    event SwapPauseConfigured(bool paused, address indexed by);
+
+    event CircuitBreakerLimitsSet(uint256 ethLimit, uint256 nxmLimit, address indexed by);
+
+    event ContractsSet(address nxmToken, address capitalPool, address membership);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

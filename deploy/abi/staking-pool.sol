@@ -82,4 +82,32 @@ interface IStakingPool {
     error InvalidDaySecs(uint256);
 
     error ExpirationsPending(uint256, uint256);
+
+    event StakeDeposited(address indexed user, uint256 indexed poolId, uint256 indexed tokenId, uint256 trancheId, uint256 amountNxm, uint256 stakeShares, uint256 rewardShares);
+
+    event DepositExtended(address indexed user, uint256 indexed tokenId, uint256 fromTrancheId, uint256 toTrancheId, uint256 topUpNxm);
+
+    event Withdraw(address indexed user, uint256 indexed tokenId, uint256 trancheId, uint256 stakeNxm, uint256 rewardsNxm);
+
+    event ActiveStakeUpdated(uint256 indexed poolId, uint256 activeStakeNxm, uint256 stakeSharesSupply);
+
+    event TrancheExpired(uint256 indexed poolId, uint256 trancheId, uint256 stakeAtExpiryNxm);
+
+    event BucketExpired(uint256 indexed poolId, uint256 bucketId);
+
+    event RewardsStreamed(uint256 indexed poolId, uint256 indexed allocationId, uint256 rewardsNxm, uint256 rewardPerSecondNxm, uint256 streamEndSecs);
+
+    event RewardsBurned(uint256 indexed poolId, uint256 indexed allocationId, uint256 burnedNxm);
+
+    event StakeBurned(uint256 indexed poolId, uint256 burnedNxm);
+
+    event PoolHaltedByBurn(uint256 indexed poolId);
+
+    event PoolFeeChanged(uint256 indexed poolId, address indexed manager, uint256 newFeePercent);
+
+    event PoolPrivacyChanged(uint256 indexed poolId, address indexed manager, bool isPrivate);
+
+    event ContractsSet(address nxmToken, address stakeNft, address stakingProducts, address cover, address poolRegistry);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

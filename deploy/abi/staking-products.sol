@@ -62,4 +62,14 @@ interface IStakingProducts {
     error InvalidAllocationId(uint256);
 
     error DuplicateProduct(uint256);
+
+    event ProductUpdated(uint256 indexed poolId, uint256 indexed productId, uint256 targetWeight, uint256 targetPriceBps);
+
+    event Allocated(uint256 indexed poolId, uint256 indexed productId, uint256 indexed allocationId, uint256 amountNxm, uint256 premiumNxm, uint256 bumpedPriceBps);
+
+    event Deallocated(uint256 indexed poolId, uint256 indexed allocationId, uint256 amountNxm, uint256 remainingNxm);
+
+    event ContractsSet(address stakingPool, address coverProducts);
+
+    event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 }

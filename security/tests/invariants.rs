@@ -55,6 +55,9 @@
 //!    for the product (`capacity_units` of its stake, the product's capacity reduction and
 //!    the pool's target weight). Only growth is checked: a stake burn or a lower weight may
 //!    legitimately leave an older allocation above the shrunk capacity.
+//! 10. **Every log is in the exported ABIs**: each log of a transaction comes from a protocol
+//!     contract and decodes as an event of that contract's `deploy/abi` JSON (what a dApp or
+//!     an indexer decodes with).
 //!
 //! A second test, [`one_member_never_profits`], runs sequences of one member alone (trades,
 //! staking, cover, locks, time) from ETH only, then withdraws what it can and sells all its
@@ -73,9 +76,11 @@
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 
+use alloy_dyn_abi::EventExt;
+use alloy_json_abi::Event;
 use alloy_primitives::{keccak256, Address, Log, U256};
 use alloy_sol_types::{SolCall, SolEvent};
-use mutual_deploy::{swap_call, tokens, Outcome};
+use mutual_deploy::{swap_call, tokens, Outcome, Protocol, CONTRACTS};
 use mutual_interfaces::{
     assessment::abi::IAssessment,
     capital_pool::{abi::ICapitalPool, ClaimPaid, Deposit, SwapPaid, TreasuryTransfer},
@@ -94,7 +99,7 @@ use mutual_interfaces::{
 use mutual_math::allocation;
 use proptest::prelude::*;
 use protocol_e2e::{CoverOrder, World};
-use protocol_security::{cases, devnode, Fingerprint};
+use protocol_security::{abi, cases, devnode, Fingerprint};
 use staking_records::{views, views::Fault, Records};
 use stylus_devnode::{Devnode, Snapshot};
 
@@ -353,6 +358,8 @@ struct Base {
     progress: Progress,
     /// The protocol's contracts (they hold NXM without being members).
     contracts: BTreeSet<Address>,
+    /// Each contract's events, from its exported ABI (`deploy/abi`).
+    events: BTreeMap<Address, Vec<Event>>,
 }
 
 thread_local! {
@@ -435,6 +442,7 @@ fn build_base() -> Base {
         model,
         actors,
         contracts,
+        events: exported_events(&p),
         progress: Progress {
             sequences: 0,
             steps: 0,
@@ -443,6 +451,15 @@ fn build_base() -> Base {
     };
     Run::new(&mut base).check_state();
     base
+}
+
+/// Every deployment's events as its package's exported ABI lists them.
+fn exported_events(p: &Protocol) -> BTreeMap<Address, Vec<Event>> {
+    p.contracts()
+        .into_iter()
+        .zip(CONTRACTS)
+        .map(|((_, address), (_, package))| (address, abi(package).events().cloned().collect()))
+        .collect()
 }
 
 /// Runs `body` on the base world restored to its snapshot, with a fresh copy of its model.
@@ -494,6 +511,7 @@ struct Run<'a> {
     steps: u64,
     actors: &'a [Address],
     contracts: &'a BTreeSet<Address>,
+    events: &'a BTreeMap<Address, Vec<Event>>,
 }
 
 fn part(amount: U256, share_bps: u64) -> U256 {
@@ -701,6 +719,7 @@ impl<'a> Run<'a> {
             steps: 0,
             actors: &base.actors,
             contracts: &base.contracts,
+            events: &base.events,
         }
     }
 
@@ -742,6 +761,25 @@ impl<'a> Run<'a> {
                 out.failure
             );
             return out;
+        }
+        // 10: every log is a protocol contract's, and an event of its exported ABI.
+        for log in &out.logs {
+            let declared = self
+                .events
+                .get(&log.address)
+                .unwrap_or_else(|| panic!("a log from {}, not a protocol contract", log.address));
+            let topic = log.topics().first().copied();
+            let decodes = declared.iter().any(|event| {
+                Some(event.selector()) == topic
+                    && event
+                        .decode_log_parts(log.topics().iter().copied(), &log.data.data)
+                        .is_ok()
+            });
+            assert!(
+                decodes,
+                "{}'s log {topic:?} is no event of its exported ABI",
+                log.address
+            );
         }
         for transfer in events::<Transfer>(&out.logs, p.nxm_token) {
             self.model.holders.insert(transfer.to);

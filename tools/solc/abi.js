@@ -1,6 +1,6 @@
 // Compiles one contract's exported Solidity interface with solc (standard JSON) and prints its
-// JSON ABI: the constructor first (when the contract has one), then the interface's functions
-// and errors in solc's order. Compiling is also the proof that the interface is valid Solidity:
+// JSON ABI: the constructor first (when the contract has one), then the interface's functions,
+// events and errors in solc's order. Compiling is also the proof that the interface is valid Solidity:
 // any solc error fails the export (warnings are printed to stderr).
 //
 // Usage: node tools/solc/abi.js INTERFACE.sol [CONSTRUCTOR.txt]

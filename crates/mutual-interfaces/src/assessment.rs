@@ -17,8 +17,6 @@
 // The generated call methods add the host and the call context to the ABI's arguments.
 #![allow(clippy::too_many_arguments)]
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{
     GovernanceChanged, InvalidDayLength, MathOverflow, NotAContract, NotMember, Unauthorized,
     ZeroAddress, ZeroAmount,
@@ -76,7 +74,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// `assessor` added `amountNxm` to its stake (now `stakeNxm`).
     event StakeDeposited(address indexed assessor, uint256 amountNxm, uint256 stakeNxm);
     /// `assessor` withdrew `amountNxm` of its stake to `to`.

@@ -1,8 +1,6 @@
 //! Capital pool: the mutual's ETH and the MCR. The RAMM is the only market for NXM: it sends the
 //! ETH of every buy here and has the pool pay every sale.
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{
     EthTransferFailed, GovernanceChanged, MathOverflow, NotAContract, Paused, Unauthorized,
     ZeroAddress, ZeroAmount,
@@ -43,7 +41,7 @@ pub mod cover {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// ETH arrived: a swap's ETH from the RAMM, joining fees, premiums, contributions.
     event Deposit(address indexed from, uint256 amountEth);
     /// The pool paid `amountEth` to `to` for a sale of NXM to the RAMM.

@@ -14,8 +14,6 @@
 // The generated call methods add the host and the call context to the ABI's arguments.
 #![allow(clippy::too_many_arguments)]
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{
     EthTransferFailed, GovernanceChanged, InvalidDayLength, MathOverflow, NotAContract, NotMember,
     Unauthorized, ZeroAddress,
@@ -71,7 +69,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// `claimant` filed claim `claimId` of `amount` on `coverId`, depositing `depositEth`.
     event ClaimSubmitted(uint256 indexed claimId, uint256 indexed coverId, address indexed claimant, uint256 amount, uint256 assessmentId, uint256 depositEth, string proofUri);
     /// Claim `claimId` paid `amount` of the cover's asset and the deposit to `owner`.

@@ -5,7 +5,7 @@
 
 use alloy_sol_types::sol;
 
-sol! {
+crate::contract_items! {
     /// Governance handed its role to another address.
     event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
 

@@ -16,8 +16,6 @@
 // The generated call methods add the host and the call context to the ABI's arguments.
 #![allow(clippy::too_many_arguments)]
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{
     EthTransferFailed, GovernanceChanged, InvalidDayLength, MathOverflow, NotAContract, NotMember,
     Unauthorized, ZeroAddress,
@@ -64,7 +62,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// `buyer` bought cover `coverId` (replacing `originalCoverId`'s latest cover on an edit,
     /// else equal to it) on `productId`: `amount` of `coverAsset` for `periodSecs`, paying
     /// `premiumInPaymentAsset` (+ `commission`) in `paymentAsset`.

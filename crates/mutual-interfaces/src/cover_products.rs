@@ -14,8 +14,6 @@
 // The generated call methods add the host and the call context to the ABI's arguments.
 #![allow(clippy::too_many_arguments)]
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{GovernanceChanged, NotAContract, Unauthorized, ZeroAddress};
 
 /// Asset id of ETH (cover asset and payment asset).
@@ -66,7 +64,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// Product type `productTypeId` was created or changed.
     event ProductTypeSet(uint256 indexed productTypeId, uint256 claimMethod, uint256 gracePeriodSecs, string metadataUri);
     /// Product `productId` was created or changed.

@@ -23,8 +23,6 @@
 // The generated call methods add the host and the call context to the ABI's arguments.
 #![allow(clippy::too_many_arguments)]
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{
     InvalidDayLength, MathOverflow, NotAContract, NotMember, Unauthorized, ZeroAddress, ZeroAmount,
 };
@@ -106,7 +104,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// `member` locked `amountNxm` more (now `lockedNxm`).
     event Locked(address indexed member, uint256 amountNxm, uint256 lockedNxm);
     /// `member` took back `amountNxm` (now `lockedNxm`).

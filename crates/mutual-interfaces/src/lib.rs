@@ -8,9 +8,12 @@
 //! * `alloy_sol_types::sol!` in a nested `abi` module (e.g. `nxm_token::abi::INxmToken::mintCall`)
 //!   → call, return and selector types for tests, the devnode, the deployer and dApps.
 //!
-//! Events and errors are plain `sol!` items: contracts emit and revert with them, tests decode
-//! them. Items several contracts share (`GovernanceChanged`, `Unauthorized`, `ZeroAddress`, …)
-//! live in [`common`] and are re-exported by each contract's module that uses them. Nothing here
+//! Events and errors are `sol!` items inside [`contract_items!`]: contracts emit and revert
+//! with them, tests decode them, and each module's `EVENT_DECLARATIONS` lists its events in
+//! Solidity for the exported ABIs (the Stylus SDK's export lists functions and errors only:
+//! `scripts/export-abi.sh` adds the events through the `event-declarations` binary). Items
+//! several contracts share (`GovernanceChanged`, `Unauthorized`, `ZeroAddress`, …) live in
+//! [`common`] and are re-exported by each contract's module that uses them. Nothing here
 //! is declared twice, and no contract declares ABI of its own that another contract or a test
 //! uses.
 #![no_std]
@@ -39,6 +42,48 @@ pub mod staking_pool;
 pub mod staking_products;
 pub mod staking_viewer;
 
+/// The events a contract package emits, as Solidity declarations on one line each (its
+/// module's `EVENT_DECLARATIONS`, and [`common`]'s `GovernanceChanged` for the contracts whose
+/// governance role can be handed over), for its exported ABI; `None` for a package that is not
+/// a contract.
+pub fn contract_events(package: &str) -> Option<alloc::vec::Vec<alloc::string::String>> {
+    let lists = contract_event_lists(package)?;
+    let one_line = |declaration: &&str| {
+        let words: alloc::vec::Vec<&str> = declaration.split_whitespace().collect();
+        words.join(" ")
+    };
+    Some(
+        lists
+            .iter()
+            .flat_map(|list| list.iter())
+            .map(one_line)
+            .collect(),
+    )
+}
+
+/// [`contract_events`]'s lists, as the modules declare them.
+fn contract_event_lists(package: &str) -> Option<[&'static [&'static str]; 2]> {
+    let handover = common::EVENT_DECLARATIONS;
+    Some(match package {
+        "assessment" => [assessment::EVENT_DECLARATIONS, handover],
+        "capital-pool" => [capital_pool::EVENT_DECLARATIONS, handover],
+        "claims" => [claims::EVENT_DECLARATIONS, handover],
+        "cover" => [cover::EVENT_DECLARATIONS, handover],
+        "cover-products" => [cover_products::EVENT_DECLARATIONS, handover],
+        "cover-viewer" => [&[], &[]],
+        "governance" => [governance::EVENT_DECLARATIONS, &[]],
+        "membership" => [membership::EVENT_DECLARATIONS, handover],
+        "nxm-token" => [nxm_token::EVENT_DECLARATIONS, handover],
+        "pool-registry" => [pool_registry::EVENT_DECLARATIONS, handover],
+        "position-nft" => [position_nft::EVENT_DECLARATIONS, handover],
+        "ramm" => [ramm::EVENT_DECLARATIONS, handover],
+        "staking-pool" => [staking_pool::EVENT_DECLARATIONS, handover],
+        "staking-products" => [staking_products::EVENT_DECLARATIONS, handover],
+        "staking-viewer" => [staking_viewer::EVENT_DECLARATIONS, &[]],
+        _ => return None,
+    })
+}
+
 /// Declares a contract interface once and expands it for both contract-to-contract calls
 /// (`sol_interface!`) and off-chain use (`abi` module with alloy's `sol!`).
 #[macro_export]
@@ -56,5 +101,36 @@ macro_rules! contract_interface {
                 interface $name { $($body)* }
             }
         }
+    };
+}
+
+/// A module's events and errors: `alloy_sol_types::sol!` over the items, and
+/// `pub const EVENT_DECLARATIONS: &[&str]`, every `event` among them as one Solidity
+/// declaration (`"event Name(type indexed name, …)"`, for `alloy_json_abi::Event::parse`;
+/// `stringify!` spaces the tokens, and may break a long one across lines).
+/// The items are `event` and `error` declarations with their attributes and docs.
+#[macro_export]
+macro_rules! contract_items {
+    ($($items:tt)*) => {
+        alloy_sol_types::sol! { $($items)* }
+
+        /// This module's events as Solidity declarations (the exported ABIs' events).
+        pub const EVENT_DECLARATIONS: &[&str] = $crate::event_declarations!([] $($items)*);
+    };
+}
+
+/// [`contract_items!`]'s list: walks the items one at a time, keeping each `event`'s
+/// declaration.
+#[doc(hidden)]
+#[macro_export]
+macro_rules! event_declarations {
+    ([$($done:expr,)*]) => { &[$($done,)*] };
+    ([$($done:expr,)*] $(#[$attr:meta])* event $name:ident $params:tt ; $($rest:tt)*) => {
+        $crate::event_declarations!(
+            [$($done,)* concat!("event ", stringify!($name), stringify!($params)),] $($rest)*
+        )
+    };
+    ([$($done:expr,)*] $(#[$attr:meta])* error $name:ident $params:tt ; $($rest:tt)*) => {
+        $crate::event_declarations!([$($done,)*] $($rest)*)
     };
 }

@@ -52,7 +52,6 @@
 //! can call it blindly.
 
 use alloy_primitives::{keccak256, Address, B256, U256};
-use alloy_sol_types::sol;
 
 pub use crate::common::{
     AlreadyMember, EthTransferFailed, GovernanceChanged, NotAContract, NotMember, Paused,
@@ -114,7 +113,7 @@ pub mod member_state {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// `member` joined as member number `memberId` with the KYC approval `nonce`, paying `feeEth`.
     event MemberJoined(address indexed member, uint64 memberId, uint256 nonce, uint256 feeEth);
     /// `member` (member number `memberId`) left the mutual; the address can never join again.

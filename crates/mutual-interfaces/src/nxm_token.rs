@@ -14,8 +14,6 @@
 // `permit` has EIP-2612's seven parameters; the generated call method adds the host and `self`.
 #![allow(clippy::too_many_arguments)]
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{
     AlreadyMember, GovernanceChanged, NotMember, Paused, Unauthorized, ZeroAddress,
 };
@@ -60,7 +58,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// ERC-20: `value` NXM moved from `from` to `to` (zero address on mint and burn).
     event Transfer(address indexed from, address indexed to, uint256 value);
     /// ERC-20: `owner` allowed `spender` to move `value` NXM (by `approve` or `permit`).

@@ -16,8 +16,6 @@
 // `registerPool` and `createPool` carry a pool's settings: the generated call methods add the host and `self`.
 #![allow(clippy::too_many_arguments)]
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{GovernanceChanged, NotAContract, NotMember, Unauthorized, ZeroAddress};
 pub use crate::staking_pool::{OnlyManager, PoolFeeExceedsMax, PoolNotFound};
 
@@ -42,7 +40,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// Member `manager` created pool `poolId`.
     event PoolCreated(uint256 indexed poolId, address indexed manager, bool isPrivate, uint256 initialFeePercent, uint256 maxFeePercent, string metadataUri);
     /// The manager changed the pool's metadata.

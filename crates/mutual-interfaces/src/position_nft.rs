@@ -11,8 +11,6 @@
 //! staking contract pays in NXM, which only members receive). Token ids are sequential from 1.
 //! `tokenURI(id)` is the base URI followed by the decimal id.
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{GovernanceChanged, MathOverflow, NotAContract, Unauthorized, ZeroAddress};
 
 crate::contract_interface! {
@@ -71,7 +69,7 @@ pub mod erc721 {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// ERC-721: token `tokenId` moved from `from` to `to` (zero on mint and burn).
     event Transfer(address indexed from, address indexed to, uint256 indexed tokenId);
     /// ERC-721: `owner` approved `approved` for token `tokenId` (zero clears it).

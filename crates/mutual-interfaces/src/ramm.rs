@@ -13,8 +13,6 @@
 //! * **governance**: lifting the swap pause, any circuit-breaker limits, `removeBudget`,
 //!   `setContracts`, `setGovernance`.
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{GovernanceChanged, MathOverflow, NotAContract, Unauthorized, ZeroAddress};
 
 crate::contract_interface! {
@@ -42,7 +40,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// `member` bought `nxmOut` NXM for `ethIn` ETH; the reserves after the swap follow (spot
     /// prices are `ethReserve / nxmReserveA` and `ethReserve / nxmReserveB`).
     event EthSwappedForNxm(address indexed member, uint256 ethIn, uint256 nxmOut, uint256 ethReserve, uint256 nxmReserveA, uint256 nxmReserveB);

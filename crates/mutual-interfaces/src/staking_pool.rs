@@ -26,8 +26,6 @@
 // once the generated call methods add the host and the call context.
 #![allow(clippy::too_many_arguments)]
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{GovernanceChanged, MathOverflow, NotAContract, Unauthorized, ZeroAddress};
 
 crate::contract_interface! {
@@ -88,7 +86,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// `user` deposited `amountNxm` into `trancheId` of `poolId` for position `tokenId`, which
     /// received `stakeShares` stake shares and `rewardShares` reward shares.
     event StakeDeposited(address indexed user, uint256 indexed poolId, uint256 indexed tokenId, uint256 trancheId, uint256 amountNxm, uint256 stakeShares, uint256 rewardShares);

@@ -15,8 +15,6 @@
 // `allocate` takes ten arguments (the generated call stub twelve): the ABI is fixed.
 #![allow(clippy::too_many_arguments)]
 
-use alloy_sol_types::sol;
-
 pub use crate::common::{GovernanceChanged, MathOverflow, NotAContract, Unauthorized, ZeroAddress};
 
 crate::contract_interface! {
@@ -66,7 +64,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// Pool `poolId`'s manager set product `productId`'s target weight and price.
     event ProductUpdated(uint256 indexed poolId, uint256 indexed productId, uint256 targetWeight, uint256 targetPriceBps);
     /// `amountNxm` of cover was allocated in pool `poolId` for `premiumNxm`; the next buyer's

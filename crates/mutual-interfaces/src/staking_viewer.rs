@@ -5,8 +5,6 @@
 //! code (the `staking-records` crate), so it answers what the pool would settle to in the same
 //! block. No contract calls it; it exists so that the staking pool stays under the size budget.
 
-use alloy_sol_types::sol;
-
 pub use crate::staking_pool::{MathOverflow, NotAContract, PoolNotFound, ZeroAddress};
 
 crate::contract_interface! {
@@ -30,7 +28,7 @@ crate::contract_interface! {
     }
 }
 
-sol! {
+crate::contract_items! {
     /// A call to the staking pool's `words` failed or answered short (`stakingPool`: the
     /// address the viewer reads).
     #[derive(Debug, PartialEq, Eq)]

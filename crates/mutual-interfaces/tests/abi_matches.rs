@@ -11,9 +11,10 @@
 //! * the interface name in `deploy/abi/<contract>.sol` is this crate's.
 //!
 //! Intentional differences (checked as such):
-//! * **events** are not in the export: the SDK's export-abi (0.10.10) prints only functions and
-//!   the errors of their return types (a contract's emitted events are invisible to it). The
-//!   JSON must hold no events; the events live here only.
+//! * **events**: the same set, with parameter names and indexed flags, as
+//!   `mutual_interfaces::contract_events` declares for the contract. The SDK's export-abi
+//!   (0.10.10) prints only functions and the errors of their return types: scripts/export-abi.sh
+//!   adds these declarations to the interface before compiling it.
 //! * **the constructor** is in the JSON (the export binary's `constructor` output) but not here:
 //!   no contract calls another's constructor (the deployer encodes the arguments). Its input
 //!   types are checked against the list below.
@@ -33,7 +34,7 @@ use std::{
     path::PathBuf,
 };
 
-use alloy_json_abi::{Function, JsonAbi};
+use alloy_json_abi::{Event, Function, JsonAbi};
 use alloy_sol_types::SolError;
 use mutual_interfaces::{
     assessment, capital_pool, claims, cover, cover_products, cover_viewer, governance, membership,
@@ -713,14 +714,39 @@ fn mismatches(contract: &Contract) -> Vec<String> {
         ));
     }
 
-    // Intentional differences: no events in the export; the constructor only there.
-    let events: Vec<String> = abi.events().map(|e| e.signature()).collect();
-    if !events.is_empty() {
+    // Events: exactly the ones `contract_events` declares (added to the export by
+    // scripts/export-abi.sh), each with its parameter names and indexed flags.
+    let shape = |e: &Event| {
+        let params: Vec<String> = e
+            .inputs
+            .iter()
+            .map(|p| {
+                format!(
+                    "{} {}{}",
+                    p.ty,
+                    if p.indexed { "indexed " } else { "" },
+                    p.name
+                )
+            })
+            .collect();
+        format!("{}({})", e.name, params.join(", "))
+    };
+    let declared: BTreeSet<String> = mutual_interfaces::contract_events(contract.package)
+        .expect("a contract package")
+        .iter()
+        .map(|declaration| shape(&Event::parse(declaration).expect("a Solidity event")))
+        .collect();
+    let exported: BTreeSet<String> = abi.events().map(shape).collect();
+    for event in declared.difference(&exported) {
+        problems.push(format!("event {event} is not in {json}"));
+    }
+    for event in exported.difference(&declared) {
         problems.push(format!(
-            "{json} has events ({}): the SDK now exports them, compare them here too",
-            events.join(", ")
+            "{json} has event {event}, not declared by contract_events"
         ));
     }
+
+    // The constructor: only in the export.
     match &abi.constructor {
         None => problems.push(format!("{json}: no constructor")),
         Some(constructor) => {

@@ -4,8 +4,9 @@
 #   deploy/abi/<package>.sol   the Solidity interface the contract's export-abi binary prints
 #                              (`cargo run --features export-abi --target <host>`, as
 #                              `cargo stylus export-abi` runs it), with the events the contract
-#                              emits added (the SDK exports functions and errors only; the
-#                              events are the interfaces crate's, by its event-declarations);
+#                              emits added and its errors' parameters named (the SDK exports
+#                              functions and unnamed errors only; both come from the interfaces
+#                              crate's declarations, by its abi-declarations binary);
 #   deploy/abi/<package>.json  its JSON ABI, from compiling that interface with solc (the npm
 #                              package pinned in tools/solc, installed here with `npm ci`), plus
 #                              the constructor the binary reports.
@@ -72,18 +73,47 @@ for package in "${packages[@]}"; do
   run=(cargo run --quiet --locked --ignore-rust-version -p "$package"
        --features export-abi --target "$host" --)
   "${run[@]}" abi --license "$license" --pragma "$pragma" > "$work/$package.exported.sol"
-  # The SDK exports functions and errors only: the events the contract emits go in before the
-  # interface's closing brace (the interfaces crate's declarations, event-declarations).
-  cargo run --quiet --locked --ignore-rust-version -p mutual-interfaces --bin event-declarations \
-    -- "$package" > "$work/$package.events"
-  awk -v events="$work/$package.events" '
+  # The SDK exports functions and errors only, the errors unnamed: the events the contract emits
+  # go in before the interface's closing brace, and each error is replaced by the interfaces
+  # crate's declaration of the same name and parameter types (two modules may declare errors
+  # of one name, e.g. AlreadyVoted), with its parameter names (abi-declarations).
+  cargo run --quiet --locked --ignore-rust-version -p mutual-interfaces --bin abi-declarations \
+    -- "$package" > "$work/$package.declarations"
+  awk -v declarations="$work/$package.declarations" -v package="$package" '
+    function fail(message) { print "export-abi: " package ": " message > "/dev/stderr"; failed = 1; exit 1 }
+    # "error Name(type a, type b);" -> "Name(type,type)"
+    function shape(line,    open, name, params, n, parts, i, types, words) {
+      sub(/^[ \t]*error[ \t]+/, "", line); sub(/;[ \t]*$/, "", line)
+      open = index(line, "("); name = substr(line, 1, open - 1)
+      params = substr(line, open + 1, length(line) - open - 1)
+      n = split(params, parts, ",")
+      types = ""
+      for (i = 1; i <= n; i++) {
+        split(parts[i], words, " ")
+        if (words[1] != "") types = types (types == "" ? "" : ",") words[1]
+      }
+      return name "(" types ")"
+    }
+    BEGIN {
+      while ((getline line < declarations) > 0) {
+        if (line ~ /^event /) events[++event_count] = line
+        else if (line ~ /^error /) named[shape(line)] = line
+      }
+    }
     { lines[NR] = $0 }
     END {
+      if (failed) exit 1
       last = NR
       while (last > 0 && lines[last] != "}") last--
-      if (last == 0) { print "export-abi: no closing brace of the interface" > "/dev/stderr"; exit 1 }
-      for (i = 1; i < last; i++) print lines[i]
-      while ((getline event < events) > 0) { print ""; print "    " event }
+      if (last == 0) fail("no closing brace of the interface")
+      for (i = 1; i < last; i++) {
+        if (lines[i] ~ /^[ \t]*error /) {
+          key = shape(lines[i])
+          if (!(key in named)) fail("error " key " has no declaration of that name and types in mutual-interfaces")
+          print "    " named[key]
+        } else print lines[i]
+      }
+      for (e = 1; e <= event_count; e++) { print ""; print "    " events[e] }
       for (i = last; i <= NR; i++) print lines[i]
     }' "$work/$package.exported.sol" > "$work/$package.sol"
   "${run[@]}" constructor > "$work/$package.constructor"

@@ -45,33 +45,33 @@ interface IAssessment {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
-    error NotMember(address);
+    error NotMember(address account);
 
     error MathOverflow();
 
     error ZeroAmount();
 
-    error InsufficientStake(uint256, uint256);
+    error InsufficientStake(uint256 requestedNxm, uint256 stakeNxm);
 
-    error StakeLocked(uint256);
+    error StakeLocked(uint256 unlockSecs);
 
-    error AssessmentNotFound(uint256);
+    error AssessmentNotFound(uint256 assessmentId);
 
-    error VotingClosed(uint256, uint256);
+    error VotingClosed(uint256 assessmentId, uint256 endSecs);
 
-    error AlreadyVoted(uint256);
+    error AlreadyVoted(uint256 assessmentId);
 
-    error AcceptVoteRequired(uint256);
+    error AcceptVoteRequired(uint256 assessmentId);
 
-    error NoStake(address);
+    error NoStake(address assessor);
 
-    error InvalidDayLength(uint256);
+    error InvalidDayLength(uint256 daySecs);
 
     event StakeDeposited(address indexed assessor, uint256 amountNxm, uint256 stakeNxm);
 

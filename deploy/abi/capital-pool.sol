@@ -31,19 +31,19 @@ interface ICapitalPool {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
-    error CapitalBelowMcr(uint256, uint256, uint256);
+    error CapitalBelowMcr(uint256 amountEth, uint256 capitalAfterEth, uint256 mcrEth);
 
-    error InsufficientPoolEth(uint256, uint256);
+    error InsufficientPoolEth(uint256 requestedEth, uint256 availableEth);
 
-    error EthTransferFailed(address, uint256);
+    error EthTransferFailed(address to, uint256 amountEth);
 
     error ZeroAmount();
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
     error Paused();
 

@@ -31,39 +31,39 @@ interface IClaims {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
-    error NotMember(address);
+    error NotMember(address account);
 
     error MathOverflow();
 
-    error EthTransferFailed(address, uint256);
+    error EthTransferFailed(address to, uint256 amountEth);
 
-    error InvalidDayLength(uint256);
+    error InvalidDayLength(uint256 daySecs);
 
     error ZeroClaimAmount();
 
-    error OnlyOwnerOrApproved(address, uint256);
+    error OnlyOwnerOrApproved(address caller, uint256 coverId);
 
-    error CoveredAmountExceeded(uint256, uint256);
+    error CoveredAmountExceeded(uint256 amount, uint256 remainingAmount);
 
-    error CantBuyCoverAndClaimInTheSameBlock(uint256);
+    error CantBuyCoverAndClaimInTheSameBlock(uint256 startSecs);
 
-    error GracePeriodPassed(uint256);
+    error GracePeriodPassed(uint256 endSecs);
 
-    error ClaimAlreadyOpen(uint256, uint256);
+    error ClaimAlreadyOpen(uint256 coverId, uint256 claimId);
 
-    error TooManyOpenClaims(address, uint256);
+    error TooManyOpenClaims(address member, uint256 openClaims);
 
-    error AssessmentDepositInsufficient(uint256, uint256);
+    error AssessmentDepositInsufficient(uint256 valueEth, uint256 depositEth);
 
-    error ClaimNotFound(uint256);
+    error ClaimNotFound(uint256 claimId);
 
-    error ClaimNotRedeemable(uint256, uint8);
+    error ClaimNotRedeemable(uint256 claimId, uint8 status);
 
     event ClaimSubmitted(uint256 indexed claimId, uint256 indexed coverId, address indexed claimant, uint256 amount, uint256 assessmentId, uint256 depositEth, string proofUri);
 

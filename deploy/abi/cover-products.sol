@@ -37,37 +37,37 @@ interface ICoverProducts {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
-    error ProductNotFound(uint256);
+    error ProductNotFound(uint256 productId);
 
-    error ProductTypeNotFound(uint256);
+    error ProductTypeNotFound(uint256 productTypeId);
 
-    error ProductDeprecated(uint256);
+    error ProductDeprecated(uint256 productId);
 
-    error PoolNotAllowedForThisProduct(uint256, uint256);
+    error PoolNotAllowedForThisProduct(uint256 productId, uint256 poolId);
 
-    error StakingPoolDoesNotExist(uint256);
+    error StakingPoolDoesNotExist(uint256 poolId);
 
-    error CoverAssetNotSupported(uint256, uint256);
+    error CoverAssetNotSupported(uint256 productId, uint256 coverAsset);
 
     error MetadataRequired();
 
-    error InitialPriceRatioBelowMinPriceRatio(uint256, uint256);
+    error InitialPriceRatioBelowMinPriceRatio(uint256 initialPriceBps, uint256 minPriceBps);
 
-    error InitialPriceRatioAbove100Percent(uint256);
+    error InitialPriceRatioAbove100Percent(uint256 initialPriceBps);
 
-    error MinPriceRatioAbove100Percent(uint256);
+    error MinPriceRatioAbove100Percent(uint256 minPriceBps);
 
-    error CapacityReductionRatioAbove100Percent(uint256);
+    error CapacityReductionRatioAbove100Percent(uint256 capacityReductionBps);
 
-    error InvalidClaimMethod(uint256);
+    error InvalidClaimMethod(uint256 claimMethod);
 
-    error GracePeriodTooLong(uint256);
+    error GracePeriodTooLong(uint256 gracePeriodSecs);
 
     event ProductTypeSet(uint256 indexed productTypeId, uint256 claimMethod, uint256 gracePeriodSecs, string metadataUri);
 

@@ -17,17 +17,17 @@ interface ICoverViewer {
 
     function coverContract() external view returns (address);
 
-    error CoverNotFound(uint256);
+    error CoverNotFound(uint256 coverId);
 
-    error CoverPeriodTooShort(uint256);
+    error CoverPeriodTooShort(uint256 periodSecs);
 
-    error CoverPeriodTooLong(uint256);
+    error CoverPeriodTooLong(uint256 periodSecs);
 
-    error CoverAssetNotSupported(uint256, uint256);
+    error CoverAssetNotSupported(uint256 productId, uint256 coverAsset);
 
     error MathOverflow();
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 }

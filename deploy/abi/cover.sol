@@ -27,55 +27,55 @@ interface ICover {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
-    error NotMember(address);
+    error NotMember(address account);
 
     error MathOverflow();
 
-    error EthTransferFailed(address, uint256);
+    error EthTransferFailed(address to, uint256 amountEth);
 
-    error CoverPeriodTooShort(uint256);
+    error CoverPeriodTooShort(uint256 periodSecs);
 
-    error CoverPeriodTooLong(uint256);
+    error CoverPeriodTooLong(uint256 periodSecs);
 
-    error CommissionRateTooHigh(uint256);
+    error CommissionRateTooHigh(uint256 commissionRatioBps);
 
     error CoverAmountIsZero();
 
-    error InvalidPaymentAsset(uint256, uint256);
+    error InvalidPaymentAsset(uint256 paymentAsset, uint256 coverAsset);
 
-    error MustBeOriginalCoverId(uint256, uint256);
+    error MustBeOriginalCoverId(uint256 coverId, uint256 originalCoverId);
 
-    error ExpiredCoversCannotBeEdited(uint256);
+    error ExpiredCoversCannotBeEdited(uint256 coverId);
 
-    error CoverAssetMismatch(uint256, uint256);
+    error CoverAssetMismatch(uint256 coverAsset, uint256 originalCoverAsset);
 
-    error OnlyOwnerOrApproved(address, uint256);
+    error OnlyOwnerOrApproved(address caller, uint256 coverId);
 
-    error InsufficientCoverAmountAllocated(uint256, uint256);
+    error InsufficientCoverAmountAllocated(uint256 allocatedAmount, uint256 amount);
 
-    error UnexpectedEthSent(uint256);
+    error UnexpectedEthSent(uint256 valueEth);
 
-    error PriceExceedsMaxPremiumInAsset(uint256, uint256);
+    error PriceExceedsMaxPremiumInAsset(uint256 premiumWithCommission, uint256 maxPremiumInAsset);
 
-    error InsufficientEthSent(uint256, uint256);
+    error InsufficientEthSent(uint256 valueEth, uint256 neededEth);
 
-    error CoverNotYetExpired(uint256, uint256);
+    error CoverNotYetExpired(uint256 coverId, uint256 endSecs);
 
-    error CoverNotFound(uint256);
+    error CoverNotFound(uint256 coverId);
 
-    error CoverAlreadyExpired(uint256);
+    error CoverAlreadyExpired(uint256 coverId);
 
-    error InvalidPoolAllocations(uint256);
+    error InvalidPoolAllocations(uint256 count);
 
-    error PayoutExceedsCover(uint256, uint256);
+    error PayoutExceedsCover(uint256 payoutInAsset, uint256 remainingAmount);
 
-    error InvalidDayLength(uint256);
+    error InvalidDayLength(uint256 daySecs);
 
     event CoverBought(uint256 indexed coverId, uint256 indexed originalCoverId, uint256 indexed productId, address buyer, uint256 coverAsset, uint256 amount, uint256 periodSecs, uint256 paymentAsset, uint256 premiumInPaymentAsset, uint256 commission, string ipfsData);
 

@@ -49,51 +49,51 @@ interface IGovernance {
 
     function contracts() external view returns (address, address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
-    error NotMember(address);
+    error NotMember(address account);
 
     error MathOverflow();
 
     error ZeroAmount();
 
-    error InsufficientLocked(uint256, uint256);
+    error InsufficientLocked(uint256 requestedNxm, uint256 lockedNxm);
 
-    error StillLocked(uint256);
+    error StillLocked(uint256 lockedUntilSecs);
 
-    error ProposalNotFound(uint256);
+    error ProposalNotFound(uint256 proposalId);
 
-    error ProposalThresholdNotMet(uint256, uint256);
+    error ProposalThresholdNotMet(uint256 weightNxm, uint256 thresholdNxm);
 
     error NoActions();
 
-    error TooManyActions(uint256, uint256);
+    error TooManyActions(uint256 count, uint256 max);
 
-    error TargetNotAllowed(uint256, address);
+    error TargetNotAllowed(uint256 index, address target);
 
-    error ForbiddenAction(uint256, address);
+    error ForbiddenAction(uint256 index, address target);
 
-    error InvalidProposalStatus(uint256, uint8);
+    error InvalidProposalStatus(uint256 proposalId, uint8 status);
 
-    error InvalidSeat(uint8);
+    error InvalidSeat(uint8 seat);
 
-    error AlreadyVoted(uint256, address);
+    error AlreadyVoted(uint256 proposalId, address voter);
 
-    error AlreadyVetoed(uint256, uint8);
+    error AlreadyVetoed(uint256 proposalId, uint8 seat);
 
-    error ActionFailed(uint256, bytes);
+    error ActionFailed(uint256 index, bytes revertData);
 
-    error ActionNotFound(uint256, uint256);
+    error ActionNotFound(uint256 proposalId, uint256 index);
 
-    error ValueMismatch(uint256, uint256);
+    error ValueMismatch(uint256 valueEth, uint256 neededEth);
 
     error AlreadyInitialized();
 
-    error InvalidDayLength(uint256);
+    error InvalidDayLength(uint256 daySecs);
 
     event Locked(address indexed member, uint256 amountNxm, uint256 lockedNxm);
 

@@ -61,47 +61,47 @@ interface IMembership {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
     error Paused();
 
     error NotPaused();
 
-    error NotMember(address);
+    error NotMember(address account);
 
-    error AlreadyMember(address);
+    error AlreadyMember(address account);
 
-    error FormerMember(address);
+    error FormerMember(address account);
 
-    error WrongJoiningFee(uint256, uint256);
+    error WrongJoiningFee(uint256 valueEth, uint256 joiningFeeEth);
 
-    error JoiningFeeTooHigh(uint256, uint256);
+    error JoiningFeeTooHigh(uint256 joiningFeeEth, uint256 maxJoiningFeeEth);
 
-    error ApprovalExpired(uint256, uint256);
+    error ApprovalExpired(uint256 deadline, uint256 blockTimestamp);
 
-    error InvalidApprovalSigner(address, address);
+    error InvalidApprovalSigner(address signer, address kycAuthority);
 
-    error NxmBalanceNotZero(uint256);
+    error NxmBalanceNotZero(uint256 balanceNxm);
 
-    error MemberStateHeld(address);
+    error MemberStateHeld(address holder);
 
-    error AdvisoryBoardSeatHeld(address, uint8);
+    error AdvisoryBoardSeatHeld(address account, uint8 seat);
 
-    error InvalidSeat(uint8);
+    error InvalidSeat(uint8 seat);
 
-    error UnpauseAlreadyConfirmed(uint8);
+    error UnpauseAlreadyConfirmed(uint8 seat);
 
-    error StateHolderAlreadyRegistered(address);
+    error StateHolderAlreadyRegistered(address holder);
 
-    error StateHolderNotRegistered(address);
+    error StateHolderNotRegistered(address holder);
 
-    error TooManyStateHolders(uint8);
+    error TooManyStateHolders(uint8 maxStateHolders);
 
-    error EthTransferFailed(address, uint256);
+    error EthTransferFailed(address to, uint256 amountEth);
 
     event MemberJoined(address indexed member, uint64 memberId, uint256 nonce, uint256 feeEth);
 

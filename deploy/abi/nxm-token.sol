@@ -59,19 +59,19 @@ interface INxmToken {
 
     function membership() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
-    error NotMember(address);
+    error NotMember(address account);
 
-    error AlreadyMember(address);
+    error AlreadyMember(address account);
 
-    error InsufficientBalance(address, uint256, uint256);
+    error InsufficientBalance(address account, uint256 balance, uint256 needed);
 
-    error InsufficientAllowance(address, address, uint256, uint256);
+    error InsufficientAllowance(address owner, address spender, uint256 allowance, uint256 needed);
 
-    error SupplyOverflow(uint256, uint256);
+    error SupplyOverflow(uint256 supply, uint256 amount);
 
-    error PermitExpired(uint256, uint256);
+    error PermitExpired(uint256 deadline, uint256 now);
 
     error InvalidSignature();
 

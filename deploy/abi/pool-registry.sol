@@ -21,23 +21,23 @@ interface IPoolRegistry {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
-    error NotMember(address);
+    error NotMember(address account);
 
-    error MaxPoolFeeAbove100(uint256);
+    error MaxPoolFeeAbove100(uint256 maxFeePercent);
 
-    error PoolFeeExceedsMax(uint256, uint256);
+    error PoolFeeExceedsMax(uint256 feePercent, uint256 maxFeePercent);
 
     error MetadataRequired();
 
-    error PoolNotFound(uint256);
+    error PoolNotFound(uint256 poolId);
 
-    error OnlyManager(address, uint256);
+    error OnlyManager(address caller, uint256 poolId);
 
     event PoolCreated(uint256 indexed poolId, address indexed manager, bool isPrivate, uint256 initialFeePercent, uint256 maxFeePercent, string metadataUri);
 

@@ -53,19 +53,19 @@ interface IPositionNft {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
-    error NonexistentToken(uint256);
+    error NonexistentToken(uint256 tokenId);
 
-    error NotOwnerOrApproved(address, uint256);
+    error NotOwnerOrApproved(address caller, uint256 tokenId);
 
-    error WrongFrom(address, address, uint256);
+    error WrongFrom(address from, address owner, uint256 tokenId);
 
-    error UnsafeRecipient(address);
+    error UnsafeRecipient(address receiver);
 
     error MathOverflow();
 

@@ -29,29 +29,29 @@ interface IRamm {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
     error SwapPaused();
 
     error OneInputRequired();
 
-    error SwapExpired(uint256, uint256);
+    error SwapExpired(uint256 deadline, uint256 blockTimestamp);
 
-    error InsufficientAmountOut(uint256, uint256);
+    error InsufficientAmountOut(uint256 amountOut, uint256 minAmountOut);
 
-    error EthCircuitBreakerHit(uint256, uint256, uint256);
+    error EthCircuitBreakerHit(uint256 releasedEth, uint256 amountEth, uint256 limitEth);
 
-    error NxmCircuitBreakerHit(uint256, uint256, uint256);
+    error NxmCircuitBreakerHit(uint256 releasedNxm, uint256 amountNxm, uint256 limitNxm);
 
-    error LimitRaiseNotAllowed(uint256, uint256);
+    error LimitRaiseNotAllowed(uint256 currentEthLimit, uint256 currentNxmLimit);
 
-    error BookValueUndefined(uint256, uint256);
+    error BookValueUndefined(uint256 capitalEth, uint256 supplyNxm);
 
-    error CapitalBelowMcr(uint256, uint256, uint256);
+    error CapitalBelowMcr(uint256 amountEth, uint256 capitalAfterEth, uint256 mcrEth);
 
     error InvalidLaunchParameters();
 

@@ -47,41 +47,41 @@ interface IStakingPool {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
     error MathOverflow();
 
-    error PoolNotFound(uint256);
+    error PoolNotFound(uint256 poolId);
 
-    error OnlyManager(address, uint256);
+    error OnlyManager(address caller, uint256 poolId);
 
-    error PrivatePool(uint256);
+    error PrivatePool(uint256 poolId);
 
-    error PoolHalted(uint256);
+    error PoolHalted(uint256 poolId);
 
-    error PoolFeeExceedsMax(uint256, uint256);
+    error PoolFeeExceedsMax(uint256 feePercent, uint256 maxFeePercent);
 
-    error InsufficientDepositAmount(uint256);
+    error InsufficientDepositAmount(uint256 amountNxm);
 
-    error RequestedTrancheIsNotYetActive(uint256, uint256);
+    error RequestedTrancheIsNotYetActive(uint256 trancheId, uint256 maxTrancheId);
 
-    error RequestedTrancheIsExpired(uint256, uint256);
+    error RequestedTrancheIsExpired(uint256 trancheId, uint256 currentTrancheId);
 
-    error NewTrancheEndsBeforeInitialTranche(uint256, uint256);
+    error NewTrancheEndsBeforeInitialTranche(uint256 fromTrancheId, uint256 toTrancheId);
 
-    error TrancheNotExpired(uint256);
+    error TrancheNotExpired(uint256 trancheId);
 
-    error InvalidStakingPoolForToken(uint256, uint256, uint256);
+    error InvalidStakingPoolForToken(uint256 tokenId, uint256 tokenPoolId, uint256 poolId);
 
-    error NotTokenOwnerOrApproved(address, uint256);
+    error NotTokenOwnerOrApproved(address caller, uint256 tokenId);
 
-    error InvalidDaySecs(uint256);
+    error InvalidDaySecs(uint256 daySecs);
 
-    error ExpirationsPending(uint256, uint256);
+    error ExpirationsPending(uint256 poolId, uint256 processedUntilSecs);
 
     event StakeDeposited(address indexed user, uint256 indexed poolId, uint256 indexed tokenId, uint256 trancheId, uint256 amountNxm, uint256 stakeShares, uint256 rewardShares);
 

@@ -37,31 +37,31 @@ interface IStakingProducts {
 
     function governance() external view returns (address);
 
-    error Unauthorized(address);
+    error Unauthorized(address caller);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 
     error MathOverflow();
 
-    error InsufficientCapacity(uint256, uint256, uint256, uint256);
+    error InsufficientCapacity(uint256 poolId, uint256 productId, uint256 requestedUnits, uint256 availableUnits);
 
-    error TargetWeightTooHigh(uint256, uint256);
+    error TargetWeightTooHigh(uint256 productId, uint256 weight);
 
-    error TotalTargetWeightExceeded(uint256, uint256);
+    error TotalTargetWeightExceeded(uint256 poolId, uint256 totalWeight);
 
-    error TotalEffectiveWeightExceeded(uint256, uint256);
+    error TotalEffectiveWeightExceeded(uint256 poolId, uint256 totalWeight);
 
-    error TargetPriceTooHigh(uint256, uint256);
+    error TargetPriceTooHigh(uint256 productId, uint256 priceBps);
 
-    error TargetPriceBelowMin(uint256, uint256, uint256);
+    error TargetPriceBelowMin(uint256 productId, uint256 priceBps, uint256 minPriceBps);
 
-    error AlreadyDeallocated(uint256);
+    error AlreadyDeallocated(uint256 allocationId);
 
-    error InvalidAllocationId(uint256);
+    error InvalidAllocationId(uint256 allocationId);
 
-    error DuplicateProduct(uint256);
+    error DuplicateProduct(uint256 productId);
 
     event ProductUpdated(uint256 indexed poolId, uint256 indexed productId, uint256 targetWeight, uint256 targetPriceBps);
 

@@ -21,13 +21,13 @@ interface IStakingViewer {
 
     function stakingPool() external view returns (address);
 
-    error PoolNotFound(uint256);
+    error PoolNotFound(uint256 poolId);
 
     error MathOverflow();
 
-    error StakingPoolUnreadable(address);
+    error StakingPoolUnreadable(address stakingPool);
 
     error ZeroAddress();
 
-    error NotAContract(address);
+    error NotAContract(address account);
 }

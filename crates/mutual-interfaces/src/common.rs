@@ -3,8 +3,6 @@
 //! `membership::NotMember` are the same type, with identical selectors (errors) and topics
 //! (events): a dApp or a test decodes them the same way whichever contract reverted or logged.
 
-use alloy_sol_types::sol;
-
 crate::contract_items! {
     /// Governance handed its role to another address.
     event GovernanceChanged(address indexed previousGovernance, address indexed newGovernance);
@@ -38,9 +36,6 @@ crate::contract_items! {
     /// stored times overflow (each contract's constructor states its bound).
     #[derive(Debug, PartialEq, Eq)]
     error InvalidDayLength(uint256 daySecs);
-}
-
-sol! {
     /// An arithmetic result left the supported domain (values beyond ~10^20 ETH or NXM): the
     /// state is refused rather than computed wrongly.
     #[derive(Debug, PartialEq, Eq)]

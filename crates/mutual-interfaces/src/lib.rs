@@ -48,10 +48,6 @@ pub mod staking_viewer;
 /// a contract.
 pub fn contract_events(package: &str) -> Option<alloc::vec::Vec<alloc::string::String>> {
     let lists = contract_event_lists(package)?;
-    let one_line = |declaration: &&str| {
-        let words: alloc::vec::Vec<&str> = declaration.split_whitespace().collect();
-        words.join(" ")
-    };
     Some(
         lists
             .iter()
@@ -59,6 +55,40 @@ pub fn contract_events(package: &str) -> Option<alloc::vec::Vec<alloc::string::S
             .map(one_line)
             .collect(),
     )
+}
+
+/// Every error this crate declares (each once: shared ones live in [`common`]), as Solidity
+/// declarations on one line each (`"error WrongJoiningFee(uint256 valueEth, uint256
+/// joiningFeeEth)"`): the exported ABIs name their errors' parameters by these (the Stylus
+/// SDK's export leaves them unnamed), so a dApp can say what a revert's values are.
+pub fn error_declarations() -> alloc::vec::Vec<alloc::string::String> {
+    [
+        assessment::ERROR_DECLARATIONS,
+        capital_pool::ERROR_DECLARATIONS,
+        claims::ERROR_DECLARATIONS,
+        common::ERROR_DECLARATIONS,
+        cover::ERROR_DECLARATIONS,
+        cover_products::ERROR_DECLARATIONS,
+        governance::ERROR_DECLARATIONS,
+        membership::ERROR_DECLARATIONS,
+        nxm_token::ERROR_DECLARATIONS,
+        pool_registry::ERROR_DECLARATIONS,
+        position_nft::ERROR_DECLARATIONS,
+        ramm::ERROR_DECLARATIONS,
+        staking_pool::ERROR_DECLARATIONS,
+        staking_products::ERROR_DECLARATIONS,
+        staking_viewer::ERROR_DECLARATIONS,
+    ]
+    .iter()
+    .flat_map(|list| list.iter())
+    .map(one_line)
+    .collect()
+}
+
+/// `declaration` with its whitespace collapsed to single spaces.
+fn one_line(declaration: &&str) -> alloc::string::String {
+    let words: alloc::vec::Vec<&str> = declaration.split_whitespace().collect();
+    words.join(" ")
 }
 
 /// [`contract_events`]'s lists, as the modules declare them.
@@ -104,33 +134,41 @@ macro_rules! contract_interface {
     };
 }
 
-/// A module's events and errors: `alloy_sol_types::sol!` over the items, and
-/// `pub const EVENT_DECLARATIONS: &[&str]`, every `event` among them as one Solidity
-/// declaration (`"event Name(type indexed name, …)"`, for `alloy_json_abi::Event::parse`;
-/// `stringify!` spaces the tokens, and may break a long one across lines).
-/// The items are `event` and `error` declarations with their attributes and docs.
+/// A module's events and errors: `alloy_sol_types::sol!` over the items, and two lists of the
+/// same items as Solidity declarations for the exported ABIs, `EVENT_DECLARATIONS`
+/// (`"event Name(type indexed name, …)"`, for `alloy_json_abi::Event::parse`) and
+/// `ERROR_DECLARATIONS` (`"error Name(type name, …)"`); `stringify!` spaces the tokens, and may
+/// break a long one across lines. The items are `event` and `error` declarations with their
+/// attributes and docs.
 #[macro_export]
 macro_rules! contract_items {
     ($($items:tt)*) => {
         alloy_sol_types::sol! { $($items)* }
 
         /// This module's events as Solidity declarations (the exported ABIs' events).
-        pub const EVENT_DECLARATIONS: &[&str] = $crate::event_declarations!([] $($items)*);
+        pub const EVENT_DECLARATIONS: &[&str] = $crate::item_declarations!(event [] $($items)*);
+        /// This module's errors as Solidity declarations (the exported ABIs' error names).
+        pub const ERROR_DECLARATIONS: &[&str] = $crate::item_declarations!(error [] $($items)*);
     };
 }
 
-/// [`contract_items!`]'s list: walks the items one at a time, keeping each `event`'s
-/// declaration.
+/// [`contract_items!`]'s lists: walks the items one at a time, keeping the declaration of each
+/// item of the kind asked for (`event` or `error`).
 #[doc(hidden)]
 #[macro_export]
-macro_rules! event_declarations {
-    ([$($done:expr,)*]) => { &[$($done,)*] };
-    ([$($done:expr,)*] $(#[$attr:meta])* event $name:ident $params:tt ; $($rest:tt)*) => {
-        $crate::event_declarations!(
-            [$($done,)* concat!("event ", stringify!($name), stringify!($params)),] $($rest)*
+macro_rules! item_declarations {
+    ($kind:ident [$($done:expr,)*]) => { &[$($done,)*] };
+    (event [$($done:expr,)*] $(#[$attr:meta])* event $name:ident $params:tt ; $($rest:tt)*) => {
+        $crate::item_declarations!(
+            event [$($done,)* concat!("event ", stringify!($name), stringify!($params)),] $($rest)*
         )
     };
-    ([$($done:expr,)*] $(#[$attr:meta])* error $name:ident $params:tt ; $($rest:tt)*) => {
-        $crate::event_declarations!([$($done,)*] $($rest)*)
+    (error [$($done:expr,)*] $(#[$attr:meta])* error $name:ident $params:tt ; $($rest:tt)*) => {
+        $crate::item_declarations!(
+            error [$($done,)* concat!("error ", stringify!($name), stringify!($params)),] $($rest)*
+        )
+    };
+    ($kind:ident [$($done:expr,)*] $(#[$attr:meta])* $other:ident $name:ident $params:tt ; $($rest:tt)*) => {
+        $crate::item_declarations!($kind [$($done,)*] $($rest)*)
     };
 }

@@ -7,7 +7,9 @@
 //!   mutability as the interface declares (the declaration's source parsed as human-readable ABI);
 //! * **errors**: the same set of signatures and selectors as the `sol!` errors listed per
 //!   contract below (`SolError::SIGNATURE` / `SELECTOR`); and every error the contract's module
-//!   here declares or re-exports must be one the contract exports;
+//!   here declares or re-exports must be one the contract exports; and each exported error's
+//!   parameters carry the names `mutual_interfaces::error_declarations` gives them
+//!   (scripts/export-abi.sh names them: the SDK's export leaves them unnamed);
 //! * the interface name in `deploy/abi/<contract>.sol` is this crate's.
 //!
 //! Intentional differences (checked as such):
@@ -18,8 +20,8 @@
 //! * **the constructor** is in the JSON (the export binary's `constructor` output) but not here:
 //!   no contract calls another's constructor (the deployer encodes the arguments). Its input
 //!   types are checked against the list below.
-//! * **parameter names** differ: the export has the Rust names (`amount_nxm`), this crate the
-//!   Solidity ones (`amountNxm`), and errors and returns are unnamed in the export. Names are
+//! * **function parameter names** differ: the export has the Rust names (`amount_nxm`), this
+//!   crate the Solidity ones (`amountNxm`), and returns are unnamed in the export. Names are
 //!   not part of selectors or encodings, so only types are compared.
 //!
 //! So a new entrypoint, changed signature, return type, mutability or error in this crate fails
@@ -693,6 +695,27 @@ fn mismatches(contract: &Contract) -> Vec<String> {
     for signature in listed.keys() {
         if !exported_errors.contains(*signature) {
             problems.push(format!("error {signature} is not in {json}"));
+        }
+    }
+
+    // Errors: each exported error's parameters named as this crate declares them.
+    let named: BTreeMap<String, Vec<String>> = mutual_interfaces::error_declarations()
+        .iter()
+        .map(|declaration| {
+            let error = alloy_json_abi::Error::parse(declaration).expect("a Solidity error");
+            (error.signature(), error.inputs.into_iter().map(|p| p.name).collect())
+        })
+        .collect();
+    for error in abi.errors() {
+        let names: Vec<String> = error.inputs.iter().map(|p| p.name.clone()).collect();
+        match named.get(&error.signature()) {
+            Some(declared) if *declared == names => {}
+            declared => problems.push(format!(
+                "{json}: error {} names its parameters ({}), mutual_interfaces declares ({})",
+                error.signature(),
+                names.join(", "),
+                declared.map_or("nothing".into(), |names| names.join(", "))
+            )),
         }
     }
 

@@ -6,9 +6,12 @@
 #   3. runs the whole test suite (unit, property, devnode end-to-end) on the embedded devnode;
 #   4. checks the exported ABIs (deploy/abi) and compiles them with solc (npm, pinned);
 #   5. runs the viem client test against the devnode server (npm, pinned);
-#   6. runs the end-to-end scenarios again over JSON-RPC: each world starts the devnode server on
+#   6. runs the member app's journey in Chromium (scripts/app-test.sh: Debian's chromium, installed
+#      with apt-get when missing; the app's npm packages pinned) against the devnode server;
+#   7. runs the end-to-end scenarios again over JSON-RPC: each world starts the devnode server on
 #      a free port of 127.0.0.1 and drives it through alloy's provider.
-# Needs rustup, a C compiler, node and npm (every package comes from the lockfiles).
+# Needs rustup, a C compiler, node and npm (every package comes from the lockfiles), and apt-get
+# (root or sudo) where Chromium is not installed.
 # `RPC_URL=http://... scripts/test.sh` runs the end-to-end scenarios against that node instead of
 # step 6 (one at a time: they share the node; scenarios that move time are skipped on a node
 # without the dev methods).
@@ -31,6 +34,9 @@ scripts/export-abi.sh --check
 
 # A real client: viem (pinned in clients/viem) against the devnode server.
 scripts/viem-test.sh
+
+# The member app (app/), clicked through by playwright-core in Chromium against the devnode server.
+scripts/app-test.sh
 
 # The end-to-end scenarios again, over JSON-RPC: the e2e test binaries of the build above.
 e2e_binaries=$(scripts/built-executables.sh | awk -F'\t' '$1 == "protocol-e2e" && $4 == "test" { print $5 }')

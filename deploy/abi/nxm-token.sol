@@ -65,11 +65,11 @@ interface INxmToken {
 
     error AlreadyMember(address account);
 
-    error InsufficientBalance(address account, uint256 balance, uint256 needed);
+    error InsufficientBalance(address account, uint256 balanceNxm, uint256 neededNxm);
 
-    error InsufficientAllowance(address owner, address spender, uint256 allowance, uint256 needed);
+    error InsufficientAllowance(address owner, address spender, uint256 allowanceNxm, uint256 neededNxm);
 
-    error SupplyOverflow(uint256 supply, uint256 amount);
+    error SupplyOverflow(uint256 supplyNxm, uint256 amountNxm);
 
     error PermitExpired(uint256 deadline, uint256 now);
 

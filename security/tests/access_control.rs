@@ -228,8 +228,8 @@ fn no_allowance(cast: &Cast, caller: Address) -> Bytes {
     error(InsufficientAllowance {
         owner: cast.founder,
         spender: caller,
-        allowance: U256::ZERO,
-        needed: U256::from(1),
+        allowanceNxm: U256::ZERO,
+        neededNxm: U256::from(1),
     })
 }
 
@@ -552,8 +552,8 @@ fn every_forbidden_caller_is_refused_and_changes_nothing() {
                 Gate::Holders(_) if class == Class::Member => continue,
                 Gate::Holders(needed) => error(InsufficientBalance {
                     account: caller,
-                    balance: U256::ZERO,
-                    needed: U256::from(needed),
+                    balanceNxm: U256::ZERO,
+                    neededNxm: U256::from(needed),
                 }),
                 Gate::Owner(owner_error) => owner_error(&cast, caller),
                 Gate::Manager(manager_error) => manager_error(&cast, caller),

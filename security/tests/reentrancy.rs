@@ -316,8 +316,8 @@ fn a_seller_re_entering_the_ramm_is_paid_once_and_sees_its_nxm_burned() {
     assert_eq!(w.balance(h) - eth_before, second_eth);
     let burned_first = InsufficientBalance {
         account: h,
-        balance: tokens(2_000),
-        needed: tokens(6_000),
+        balanceNxm: tokens(2_000),
+        neededNxm: tokens(6_000),
     };
     assert_eq!(
         hostile.reentries(&mut w),

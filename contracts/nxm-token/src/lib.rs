@@ -232,8 +232,8 @@ impl NxmToken {
                 InsufficientAllowance {
                     owner: from,
                     spender,
-                    allowance: allowed_nxm,
-                    needed: amount_nxm,
+                    allowanceNxm: allowed_nxm,
+                    neededNxm: amount_nxm,
                 },
             ));
         }
@@ -419,8 +419,8 @@ impl NxmToken {
         let supply_nxm = self.total_supply_nxm.get();
         let Some(new_supply_nxm) = supply_nxm.checked_add(amount_nxm) else {
             return Err(NxmTokenError::SupplyOverflow(SupplyOverflow {
-                supply: supply_nxm,
-                amount: amount_nxm,
+                supplyNxm: supply_nxm,
+                amountNxm: amount_nxm,
             }));
         };
         self.total_supply_nxm.set(new_supply_nxm);
@@ -627,8 +627,8 @@ impl NxmToken {
         if balance_nxm < needed_nxm {
             return Err(NxmTokenError::InsufficientBalance(InsufficientBalance {
                 account,
-                balance: balance_nxm,
-                needed: needed_nxm,
+                balanceNxm: balance_nxm,
+                neededNxm: needed_nxm,
             }));
         }
         Ok(balance_nxm)

@@ -484,8 +484,8 @@ fn mint_reverts_on_bad_input() {
         t.mint(Address::ZERO, nxm(1))
     });
     let overflow = NxmTokenError::SupplyOverflow(SupplyOverflow {
-        supply: nxm(100),
-        amount: U256::MAX,
+        supplyNxm: nxm(100),
+        amountNxm: U256::MAX,
     });
     reverts(&vm, &mut token, overflow, |t| t.mint(BOB, U256::MAX));
     pause(&vm, &mut token);
@@ -529,8 +529,8 @@ fn operator_burn_reverts_on_bad_input() {
     vm.set_sender(OPERATOR);
     let short = NxmTokenError::InsufficientBalance(InsufficientBalance {
         account: alice(),
-        balance: nxm(100),
-        needed: nxm(101),
+        balanceNxm: nxm(100),
+        neededNxm: nxm(101),
     });
     reverts(&vm, &mut token, short, |t| {
         t.operator_burn(alice(), nxm(101))
@@ -613,8 +613,8 @@ fn operator_transfer_reverts_on_bad_input() {
     });
     let short = NxmTokenError::InsufficientBalance(InsufficientBalance {
         account: alice(),
-        balance: nxm(100),
-        needed: nxm(101),
+        balanceNxm: nxm(100),
+        neededNxm: nxm(101),
     });
     reverts(&vm, &mut token, short, |t| {
         t.operator_transfer(alice(), BOB, nxm(101))
@@ -714,8 +714,8 @@ fn transfer_reverts_on_bad_input() {
     });
     let short = NxmTokenError::InsufficientBalance(InsufficientBalance {
         account: alice(),
-        balance: nxm(100),
-        needed: nxm(100) + U256::from(1),
+        balanceNxm: nxm(100),
+        neededNxm: nxm(100) + U256::from(1),
     });
     reverts(&vm, &mut token, short, |t| {
         t.transfer(BOB, nxm(100) + U256::from(1))
@@ -805,8 +805,8 @@ fn transfer_from_reverts_on_bad_input() {
     let allowance = NxmTokenError::InsufficientAllowance(InsufficientAllowance {
         owner: alice(),
         spender: BOB,
-        allowance: nxm(50),
-        needed: nxm(51),
+        allowanceNxm: nxm(50),
+        neededNxm: nxm(51),
     });
     reverts(&vm, &mut token, allowance, |t| {
         t.transfer_from(alice(), BOB, nxm(51))
@@ -823,8 +823,8 @@ fn transfer_from_reverts_on_bad_input() {
     vm.set_sender(BOB);
     let short = NxmTokenError::InsufficientBalance(InsufficientBalance {
         account: alice(),
-        balance: nxm(10),
-        needed: nxm(20),
+        balanceNxm: nxm(10),
+        neededNxm: nxm(20),
     });
     reverts(&vm, &mut token, short, |t| {
         t.transfer_from(alice(), BOB, nxm(20))

@@ -72,15 +72,15 @@ crate::contract_items! {
     /// Governance changed the membership contract the token trusts.
     event MembershipSet(address indexed membership);
 
-    /// `account` holds `balance` NXM, less than the `needed` amount.
+    /// `account` holds `balanceNxm`, less than the `neededNxm`.
     #[derive(Debug, PartialEq, Eq)]
-    error InsufficientBalance(address account, uint256 balance, uint256 needed);
-    /// `spender` may move `allowance` of `owner`'s NXM, less than the `needed` amount.
+    error InsufficientBalance(address account, uint256 balanceNxm, uint256 neededNxm);
+    /// `spender` may move `allowanceNxm` of `owner`'s NXM, less than the `neededNxm`.
     #[derive(Debug, PartialEq, Eq)]
-    error InsufficientAllowance(address owner, address spender, uint256 allowance, uint256 needed);
-    /// A mint of `amount` would overflow the total supply `supply`.
+    error InsufficientAllowance(address owner, address spender, uint256 allowanceNxm, uint256 neededNxm);
+    /// A mint of `amountNxm` would overflow the total supply `supplyNxm`.
     #[derive(Debug, PartialEq, Eq)]
-    error SupplyOverflow(uint256 supply, uint256 amount);
+    error SupplyOverflow(uint256 supplyNxm, uint256 amountNxm);
     /// The permit's `deadline` is before the block timestamp `now`.
     #[derive(Debug, PartialEq, Eq)]
     error PermitExpired(uint256 deadline, uint256 now);

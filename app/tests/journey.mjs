@@ -1,8 +1,10 @@
 // A member's whole journey through the app, by clicking, in Chromium (playwright-core driving
 // the system's browser: no browser download): join with a KYC approval, buy NXM, stake in a
-// pool, buy cover, file a claim, an assessor's vote, redeem the payout, lock NXM, propose, vote
-// and execute. After each step it checks what the page shows and the chain's state (viem, on
-// the node the app uses); it saves a screenshot of each screen.
+// pool, buy cover, file a claim, an assessor's vote and reward, redeem the payout, lock NXM,
+// propose, vote and execute, withdraw the stake once its tranche expired, a revert shown in
+// words; then a second member through an injected EIP-1193 wallet. After each step it checks
+// what the page shows and the chain's state (viem, on the node the app uses); it saves a
+// screenshot of each screen.
 //
 //   node tests/journey.mjs APP_URL [OUTPUT_DIR]     (scripts/app-test.sh starts the app)
 //   CHROMIUM  the browser executable (default /usr/bin/chromium)
@@ -31,7 +33,7 @@ const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
   args: ['--no-sandbox', '--disable-dev-shm-usage'],
 })
-const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+let page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
 const pageErrors = []
 page.on('pageerror', (error) => pageErrors.push(error.message))
 
@@ -153,7 +155,7 @@ try {
 
   await tab('My positions')
   await page.getByTestId('my-covers').getByText('active').waitFor()
-  await page.getByTestId('my-stakes').getByText('stake locked until its tranche ends').waitFor()
+  await page.getByTestId('my-stakes').getByText(/stake locked until/).waitFor()
   await screenshot('5-positions')
 
   // A claim, the next day: 0.5 ETH on the cover.
@@ -191,6 +193,18 @@ try {
   assert.ok(gained > parseEther('0.5') + depositEth - parseEther('0.01'), `gained ${formatEther(gained)} ETH`)
   assert.ok(gained <= parseEther('0.5') + depositEth)
 
+  // The assessor's reward, once the poll's cooldown is over (strictly: a day later it is):
+  // minted to it on withdrawal.
+  await travel('+1 day')
+  await useAccount(assessor)
+  await tab('Claims')
+  const reward = await read('assessment', 'withdrawableRewards', [assessor])
+  assert.ok(reward > 0n, 'the assessor has a reward to withdraw')
+  const assessorNxm = await read('nxm-token', 'balanceOf', [assessor])
+  await transact(page.getByRole('button', { name: 'Withdraw assessment rewards' }), 'the assessor withdraws its reward')
+  assert.equal((await read('nxm-token', 'balanceOf', [assessor])) - assessorNxm, reward)
+  await useAccount(member)
+
   // Governance: the member locks NXM and proposes a new joining fee (a special resolution:
   // it targets membership); the founder's weight carries it; after the vote and the timelock
   // anyone executes it.
@@ -220,6 +234,23 @@ try {
   assert.equal(await text(`proposal-${proposalId}-status`), 'executed')
   assert.equal(await read('membership', 'joiningFee'), parseEther('0.003'))
 
+  // Ten months later the stake's tranche has expired: the member withdraws stake and rewards.
+  for (let month = 0; month < 10; month++) await travel('+30 days')
+  await useAccount(member)
+  await tab('My positions')
+  const [stakeToken] = await read('stake-nft', 'tokensOfOwner', [member, 1n, 100n], 'position-nft')
+  const memberNxm = await read('nxm-token', 'balanceOf', [member])
+  // "99.4073 NXM stake, 0.61 NXM rewards": the 100 NXM less its share of the stake the claim
+  // burned, and the rewards the cover's premium streamed to it.
+  const shown = (await text(`stake-${stakeToken}-withdrawable`)).match(/([\d,.]+) NXM stake, ([\d,.]+) NXM rewards/)
+  assert.ok(shown, 'the withdrawable stake and rewards are shown')
+  const [shownStake, shownRewards] = [shown[1], shown[2]].map((v) => Number(v.replace(/,/g, '')))
+  assert.ok(shownStake > 95 && shownStake < 100 && shownRewards > 0, `shown: ${shown[0]}`)
+  await transact(page.getByRole('button', { name: 'Withdraw stake', exact: true }), `withdraw stake position ${stakeToken}`)
+  const withdrawn = (await read('nxm-token', 'balanceOf', [member])) - memberNxm
+  assert.ok(Math.abs(Number(formatEther(withdrawn)) - shownStake - shownRewards) < 0.001, `withdrew ${formatEther(withdrawn)} NXM, shown ${shown[0]}`)
+  log(`withdrew ${formatEther(withdrawn)} NXM (stake and rewards)`)
+
   // A revert in words: selling more NXM than the account holds.
   await tab('Swap')
   await page.getByLabel('Direction').selectOption('sell')
@@ -238,6 +269,33 @@ try {
   assert.ok(points >= 6, `the chart has ${points} points`)
   await screenshot('1-pool')
   assert.deepEqual(pageErrors, [], 'the page threw')
+
+  // An injected EIP-1193 wallet (window.ethereum, as a browser extension provides it; here it
+  // forwards to the node, whose dev account 3 it holds): the app uses it instead of the dev
+  // accounts, and a member joins and buys NXM through it.
+  const walletPage = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+  const [, , , walletAccount] = (await client.request({ method: 'eth_accounts' })).map((a) => getAddress(a))
+  const walletCalls = []
+  await walletPage.exposeFunction('walletRequest', async (method, params) => {
+    walletCalls.push(method)
+    const forwarded = method === 'eth_requestAccounts' ? 'eth_accounts' : method
+    const result = await client.request({ method: forwarded, params })
+    return method === 'eth_requestAccounts' ? [walletAccount] : result
+  })
+  await walletPage.addInitScript(() => {
+    window.ethereum = { request: ({ method, params }) => window.walletRequest(method, params ?? []) }
+  })
+  await walletPage.goto(appUrl)
+  await walletPage.locator(`[data-testid=account][data-address="${walletAccount}"]`).getByTestId('membership').waitFor()
+  assert.match(await walletPage.getByLabel('Account').textContent(), /wallet:/)
+  const previous = page
+  page = walletPage
+  current = walletAccount
+  await transact(page.getByRole('button', { name: 'Join the mutual' }), 'a member joins through the injected wallet')
+  await buyNxm('1')
+  assert.equal(await read('membership', 'isMember', [walletAccount]), true)
+  assert.ok(walletCalls.includes('eth_sendTransaction'), `the wallet signed: ${[...new Set(walletCalls)].join(', ')}`)
+  page = previous
   log(`passed; screenshots in ${outputDir}`)
 } catch (error) {
   await screenshot('failure').catch(() => {})

@@ -60,19 +60,30 @@ export function positionsScreen(ctx: Context): Screen {
           }),
         )
         const deposits = held.filter((d): d is NonNullable<typeof d> => !!d)
-        const withdrawable = deposits.filter((d) => d.stakeNxm > 0n || d.rewardsNxm > 0n)
-        const withdraw = () =>
-          ctx.wallet.send(`Withdraw stake position ${tokenId}`, {
+        // Stake leaves expired tranches only (the pool refuses TrancheNotExpired); rewards leave
+        // any tranche.
+        const expired = deposits.filter((d) => d.trancheId < first && (d.stakeNxm > 0n || d.rewardsNxm > 0n))
+        const rewarding = deposits.filter((d) => d.rewardsNxm > 0n)
+        const sum = (list: typeof deposits, key: 'stakeNxm' | 'rewardsNxm') => list.reduce((total, d) => total + d[key], 0n)
+        const withdraw = (stake: boolean) =>
+          ctx.wallet.send(`Withdraw ${stake ? 'stake and rewards' : 'rewards'} of position ${tokenId}`, {
             contract: 'staking-pool',
             functionName: 'withdraw',
-            args: [poolId, tokenId, true, true, withdrawable.map((d) => d.trancheId)],
+            args: [poolId, tokenId, stake, true, (stake ? expired : rewarding).map((d) => d.trancheId)],
           })
+        const lastEnd = deposits.reduce((end, d) => (d.trancheId + 1n > end ? d.trancheId + 1n : end), 0n) * trancheSecs(ctx)
         return [
           tokenId.toString(),
           poolId.toString(),
           deposits.map((d) => `tranche ${d.trancheId}${d.trancheId < first ? ' (expired)' : ''}`).join(', '),
-          h('span', { 'data-testid': `stake-${tokenId}-withdrawable` }, `${nxm(withdrawable.reduce((s, d) => s + d.stakeNxm, 0n))} stake, ${nxm(withdrawable.reduce((s, d) => s + d.rewardsNxm, 0n), 6)} rewards`),
-          withdrawable.length ? button('Withdraw', () => void withdraw()) : 'stake locked until its tranche ends',
+          h('span', { 'data-testid': `stake-${tokenId}-withdrawable` }, `${nxm(sum(expired, 'stakeNxm'))} stake, ${nxm(sum(deposits, 'rewardsNxm'), 6)} rewards`),
+          h(
+            'span',
+            {},
+            expired.length ? button('Withdraw stake', () => void withdraw(true)) : `stake locked until ${time(lastEnd)}`,
+            ' ',
+            rewarding.length ? button('Withdraw rewards', () => void withdraw(false)) : null,
+          ),
         ]
       }),
     )

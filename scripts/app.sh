@@ -97,7 +97,7 @@ KYC_PORT=0 node app/kyc-signer.mjs >"$work/kyc.log" 2>&1 &
 pids+=($!)
 export MUTUAL_KYC_URL=$(await_line "$work/kyc.log" 's/^KYC signer on \(http:[^ ]*\).*/\1/p' "${pids[-1]}")
 
-(cd app && exec npx vite --port "$port" --strictPort) >"$work/vite.log" 2>&1 &
+(cd app && exec node node_modules/vite/bin/vite.js --port "$port" --strictPort) >"$work/vite.log" 2>&1 &
 pids+=($!)
 await_line "$work/vite.log" 's/.*\(http:\/\/127\.0\.0\.1:[0-9]*\/\).*/\1/p' "${pids[-1]}" >/dev/null
 echo "App on http://127.0.0.1:$port/ (node $rpc_url, chain $(node -p "require('$MUTUAL_DEPLOYMENT').chainId"), KYC signer $MUTUAL_KYC_URL)"

@@ -95,6 +95,7 @@ export class Wallet {
         chain: this.mutual.chain,
       }
       row.stage('checking')
+      if (this.source === 'injected') await this.ensureChain()
       await publicClient.simulateContract(request as never)
       const gas = await publicClient.estimateContractGas(request as never)
       row.stage('signing')
@@ -110,6 +111,25 @@ export class Wallet {
     } catch (error) {
       row.stage('failed', explain(error))
       return undefined
+    }
+  }
+
+  /**
+   * Puts the injected wallet on the deployment's chain: `wallet_switchEthereumChain`, and
+   * `wallet_addEthereumChain` first when the wallet does not know it (EIP-3326's 4902).
+   */
+  private async ensureChain() {
+    const ethereum = window.ethereum!
+    const chainId = `0x${this.mutual.chain.id.toString(16)}`
+    if ((await ethereum.request({ method: 'eth_chainId' })) === chainId) return
+    try {
+      await ethereum.request({ method: 'wallet_switchEthereumChain', params: [{ chainId }] })
+    } catch (error) {
+      if ((error as { code?: number }).code !== 4902) throw error
+      await ethereum.request({
+        method: 'wallet_addEthereumChain',
+        params: [{ chainId, chainName: this.mutual.chain.name, nativeCurrency: this.mutual.chain.nativeCurrency, rpcUrls: [this.mutual.config.rpcUrl] }],
+      })
     }
   }
 

@@ -21,7 +21,7 @@ if [[ ! -x "$chromium" ]]; then
   if [[ $(id -u) -eq 0 ]]; then apt=(apt-get); else apt=(sudo apt-get); fi
   echo "app-test: installing Debian's chromium (${apt[*]})"
   "${apt[@]}" update -qq
-  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq --no-install-recommends chromium >/dev/null
+  DEBIAN_FRONTEND=noninteractive "${apt[@]}" install -y -qq chromium >/dev/null
 fi
 echo "app-test: $("$chromium" --version 2>/dev/null | head -n 1) ($(elapsed))"
 

@@ -54,12 +54,12 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# Waits up to $4 seconds (default 120) for a line of log $1 matching sed expression $2, while
-# process $3 runs, and prints what the expression captured.
+# Waits up to $4 seconds (default 120) for a line of log $1 matching sed expression $2 (colour
+# codes removed), while process $3 runs, and prints what the expression captured.
 await_line() {
   local log=$1 expression=$2 pid=$3 limit=${4:-120} found=""
   for _ in $(seq 1 $((limit * 10))); do
-    found=$(sed -n "$expression" "$log" | head -n 1)
+    found=$(sed 's/\x1b\[[0-9;]*m//g' "$log" | sed -n "$expression" | head -n 1)
     [[ -n "$found" ]] && { echo "$found"; return; }
     kill -0 "$pid" 2>/dev/null || { echo "app: $(basename "$log" .log) exited" >&2; return 1; }
     sleep 0.1
@@ -97,7 +97,8 @@ KYC_PORT=0 node app/kyc-signer.mjs >"$work/kyc.log" 2>&1 &
 pids+=($!)
 export MUTUAL_KYC_URL=$(await_line "$work/kyc.log" 's/^KYC signer on \(http:[^ ]*\).*/\1/p' "${pids[-1]}")
 
-(cd app && exec node node_modules/vite/bin/vite.js --port "$port" --strictPort) >"$work/vite.log" 2>&1 &
+# NO_COLOR: Vite colours its output when $CI is set, which would split the URL it prints.
+(cd app && NO_COLOR=1 exec node node_modules/vite/bin/vite.js --port "$port" --strictPort) >"$work/vite.log" 2>&1 &
 pids+=($!)
 await_line "$work/vite.log" 's/.*\(http:\/\/127\.0\.0\.1:[0-9]*\/\).*/\1/p' "${pids[-1]}" >/dev/null
 echo "App on http://127.0.0.1:$port/ (node $rpc_url, chain $(node -p "require('$MUTUAL_DEPLOYMENT').chainId"), KYC signer $MUTUAL_KYC_URL)"

@@ -703,7 +703,10 @@ fn mismatches(contract: &Contract) -> Vec<String> {
         .iter()
         .map(|declaration| {
             let error = alloy_json_abi::Error::parse(declaration).expect("a Solidity error");
-            (error.signature(), error.inputs.into_iter().map(|p| p.name).collect())
+            (
+                error.signature(),
+                error.inputs.into_iter().map(|p| p.name).collect(),
+            )
         })
         .collect();
     for error in abi.errors() {

@@ -42,7 +42,7 @@ cleanup() {
   status=$?
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  if [[ $status -ne 0 ]]; then
+  if [[ $status -ne 0 && $status -ne 130 && $status -ne 143 ]]; then # a failure, not a stop
     for log in "$work"/*.log; do
       [[ -s "$log" ]] && { echo "app: $(basename "$log") ends:" >&2; tail -n 15 "$log" >&2; }
     done

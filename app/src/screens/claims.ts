@@ -5,7 +5,7 @@ import { parseEther } from 'viem'
 import { eth, nxm, time } from '../format'
 import { button, facts, field, fill, h, input, select, table } from '../ui'
 import { explain } from '../wallet'
-import type { Context, Screen } from './context'
+import { ids, type Context, type Screen } from './context'
 import { coverAmount, coversOf } from './positions'
 
 /** claims' `claimStatus` values, in words. */
@@ -120,7 +120,7 @@ export function claimsScreen(ctx: Context): Screen {
       const now = await ctx.now()
       const count = await m.read<bigint>('claims', 'claimCount')
       const rows = await Promise.all(
-        Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1)).map(async (claimId) => {
+        ids(count).map(async (claimId) => {
           const [coverId, claimAmount, coverAsset, assessmentId, submittedAt, depositEth, claimant] = await m.read<
             readonly [bigint, bigint, bigint, bigint, bigint, bigint, string]
           >('claims', 'claim', [claimId])

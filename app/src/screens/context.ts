@@ -32,3 +32,6 @@ export function percentToBps(text: string): bigint {
   if (!Number.isFinite(percent) || percent < 0 || percent >= 100) throw new Error(`slippage: ${text} is not a percentage below 100`)
   return BigInt(Math.round(percent * 100))
 }
+
+/** `count` ids from `first`: pools, claims and proposals count from 1, products from 0. */
+export const ids = (count: bigint, first = 1n) => Array.from({ length: Number(count) }, (_, i) => first + BigInt(i))

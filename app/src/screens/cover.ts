@@ -6,7 +6,7 @@ import { parseEther, zeroAddress } from 'viem'
 import { bps, duration, eth, nxm } from '../format'
 import { button, facts, field, fill, h, input, select, table } from '../ui'
 import { explain } from '../wallet'
-import { percentToBps, plusSlippage, type Context, type Screen } from './context'
+import { ids, percentToBps, plusSlippage, type Context, type Screen } from './context'
 
 const ASSET_ETH = 0n
 const ASSET_NXM = 255n
@@ -129,8 +129,8 @@ export function coverScreen(ctx: Context): Screen {
         m.read<bigint>('cover-products', 'productCount'),
         m.read<bigint>('staking-pool', 'poolCount'),
       ])
-      const poolIds = Array.from({ length: Number(poolCount) }, (_, i) => BigInt(i + 1))
-      const productIds = Array.from({ length: Number(productCount) }, (_, i) => BigInt(i))
+      const poolIds = ids(poolCount)
+      const productIds = ids(productCount, 0n)
       const periodSecs = BigInt(days.value.trim() || '30') * ctx.daySecs
       const rows = await Promise.all(
         productIds.map(async (id) => {

@@ -6,7 +6,7 @@ import { abis, packageOf } from '../contracts'
 import { eth, nxm, short, time } from '../format'
 import { button, facts, field, fill, h, input, select, table } from '../ui'
 import { explain } from '../wallet'
-import type { Context, Screen } from './context'
+import { ids, type Context, type Screen } from './context'
 
 /** governance's `proposalStatus` values, in words. */
 const STATUS = ['voting', 'defeated', 'timelocked', 'executable', 'vetoed', 'executed'] as const
@@ -120,7 +120,7 @@ export function governanceScreen(ctx: Context): Screen {
       const count = await m.read<bigint>('governance', 'proposalCount')
       const names = Object.fromEntries(Object.entries(m.addresses).map(([name, at]) => [at.toLowerCase(), name]))
       const rows = await Promise.all(
-        Array.from({ length: Number(count) }, (_, i) => BigInt(i + 1)).map(async (id) => {
+        ids(count).map(async (id) => {
           const [[proposer, , endSecs, forNxm, againstNxm, special, vetoes, supplyNxm], status, [actionCount, uri], receipt] = await Promise.all([
             m.read<readonly [string, bigint, bigint, bigint, bigint, boolean, number, bigint]>('governance', 'proposal', [id]),
             m.read<number>('governance', 'proposalStatus', [id]),
@@ -128,7 +128,7 @@ export function governanceScreen(ctx: Context): Screen {
             account ? m.read<readonly [boolean, boolean, bigint]>('governance', 'receipt', [id, account]) : ([false, false, 0n] as const),
           ])
           const actions = await Promise.all(
-            Array.from({ length: Number(actionCount) }, (_, i) => m.read<readonly [string, bigint, string]>('governance', 'action', [id, BigInt(i)])),
+            ids(actionCount, 0n).map((index) => m.read<readonly [string, bigint, string]>('governance', 'action', [id, index])),
           )
           const [voted, support] = receipt
           const controls =

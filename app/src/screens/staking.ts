@@ -4,7 +4,7 @@
 import { parseEther } from 'viem'
 import { bps, duration, nxm, short, time } from '../format'
 import { button, field, fill, h, input, select, table } from '../ui'
-import type { Context, Screen } from './context'
+import { ids, type Context, type Screen } from './context'
 
 /** Tranches last 91 of the deployment's days; 8 are open to deposits at a time. */
 export const trancheSecs = (ctx: Context) => 91n * ctx.daySecs
@@ -84,10 +84,10 @@ export function stakingScreen(ctx: Context): Screen {
       ])
       const span = trancheSecs(ctx)
       const first = now / span
-      const ids = Array.from({ length: Number(poolCount) }, (_, i) => BigInt(i + 1))
+      const poolIds = ids(poolCount)
       const periodSecs = 30n * ctx.daySecs
       const rows = await Promise.all(
-        ids.map(async (id) => {
+        poolIds.map(async (id) => {
           const [info, undistributed] = await Promise.all([
             m.read<readonly [string, boolean, boolean, bigint, bigint, bigint, bigint, bigint, bigint, bigint]>('staking-viewer', 'pool', [id]),
             m.read<bigint>('staking-viewer', 'undistributedRewards', [id]),
@@ -117,7 +117,7 @@ export function stakingScreen(ctx: Context): Screen {
       )
       fill(pools, table(['Pool', 'Manager', 'Fee', 'Active stake', 'Rewards streaming', 'Products (price, capacity for 30 days)'], rows, 'No staking pool yet.'))
       const keep = pool.value
-      fill(pool, ...ids.map((id) => h('option', { value: id.toString() }, `pool ${id}`)))
+      fill(pool, ...poolIds.map((id) => h('option', { value: id.toString() }, `pool ${id}`)))
       if (keep) pool.value = keep
       const keepTranche = tranche.value
       fill(

@@ -95,7 +95,8 @@ export MUTUAL_DEPLOYMENT="$(realpath "$record")" MUTUAL_RPC_URL="$rpc_url"
 
 KYC_PORT=0 node app/kyc-signer.mjs >"$work/kyc.log" 2>&1 &
 pids+=($!)
-export MUTUAL_KYC_URL=$(await_line "$work/kyc.log" 's/^KYC signer on \(http:[^ ]*\).*/\1/p' "${pids[-1]}")
+MUTUAL_KYC_URL=$(await_line "$work/kyc.log" 's/^KYC signer on \(http:[^ ]*\).*/\1/p' "${pids[-1]}")
+export MUTUAL_KYC_URL
 
 # NO_COLOR: Vite colours its output when $CI is set, which would split the URL it prints.
 (cd app && NO_COLOR=1 exec node node_modules/vite/bin/vite.js --port "$port" --strictPort) >"$work/vite.log" 2>&1 &

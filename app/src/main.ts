@@ -160,11 +160,12 @@ async function main() {
     main,
     h('aside', {}, h('h3', {}, 'Activity'), activity),
   )
-  wallet.onChange(() => void refresh())
   setInterval(async () => {
     clock.textContent = new Date(Number(await ctx.now()) * 1000).toISOString().replace('T', ' ').slice(0, 19) + ' UTC'
   }, 1000)
+  // The first account is chosen before the listener is added: show() reads the chain once.
   if (accounts[0]) wallet.use(getAddress(accounts[0]), source)
+  wallet.onChange(() => void refresh())
   await show(current)
 }
 
